@@ -1,0 +1,5 @@
+"""`python -m leadgen` runs the CLI."""
+
+from leadgen.cli import main
+
+main()

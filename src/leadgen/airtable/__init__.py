@@ -1,0 +1,1 @@
+"""Everything that speaks Airtable: snapshots, the formula language, the emulator, export, generation."""

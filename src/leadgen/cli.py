@@ -1,0 +1,56 @@
+"""The one entry point: `leadgen …` (also `python -m leadgen …`).
+
+A thin shell: each command group lives beside the code it drives and is mounted here.
+Errors from `leadgen.errors` become a short message and a documented exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from leadgen import demo
+from leadgen.admin import commands as admin_commands
+from leadgen.airtable import commands as airtable_commands
+from leadgen.airtable.formula import commands as formula_commands
+from leadgen.api import commands as api_commands
+from leadgen.db import commands as db_commands
+from leadgen.errors import EXIT_CODES, LeadgenError
+from leadgen.migration import commands as migration_commands
+from leadgen.n8n import commands as n8n_commands
+
+EPILOG = "Exit codes: " + "; ".join(f"{code} {what}" for code, what in EXIT_CODES.items())
+
+app = typer.Typer(
+    name="leadgen",
+    help="Move a lead-generation pipeline off Airtable onto multi-tenant PostgreSQL, and run it.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("demo")(demo.demo)
+app.add_typer(db_commands.app, name="db")
+admin_commands.register(app)
+app.add_typer(airtable_commands.app, name="airtable")
+app.add_typer(formula_commands.app, name="formula")
+migration_commands.register(app)
+app.add_typer(n8n_commands.app, name="n8n")
+api_commands.register(app)
+
+
+def main() -> None:
+    """Run the CLI; turn our errors into a message and an exit code, never a traceback."""
+    err = Console(stderr=True)
+    try:
+        app()
+    except LeadgenError as exc:
+        err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        if exc.hint:
+            err.print(f"  [yellow]→[/] {exc.hint}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
