@@ -1,0 +1,7 @@
+"""`leadgen airtable generate`."""
+
+from __future__ import annotations
+
+
+def generate() -> None:
+    """Not built yet."""
