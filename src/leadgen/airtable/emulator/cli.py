@@ -3,5 +3,5 @@
 from __future__ import annotations
 
 
-def emulator() -> None:
+def emulate() -> None:
     """Not built yet."""
