@@ -1,0 +1,122 @@
+"""The schema migration runner: plain SQL files applied in order, recorded with a checksum.
+
+Why not a library (yoyo, alembic, asyncpg-trek): each file must run as the owner role (SET
+ROLE) after a bootstrap that creates the cluster-wide roles, in one transaction per file, over
+asyncpg — about 100 lines here against a second database driver or an ORM there.
+
+- `db/bootstrap.sql` (roles) and `db/bootstrap_database.sql` (grants) run first, every time;
+- `db/migrations/NNNN_name.sql` apply in name order, each in its own transaction, as
+  `leadgen_owner`, and are recorded in `schema_migrations` with their sha256;
+- re-running applies nothing; an applied file whose checksum changed stops the upgrade.
+An advisory lock keeps two upgrades from racing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+
+import asyncpg
+
+from leadgen.db.connect import OWNER_ROLE, connect
+from leadgen.errors import SchemaError
+
+LOCK_KEY = 0x1EAD6E7  # advisory lock id for upgrades
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: str
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
+
+
+def _read(name: str) -> str:
+    return resources.files("leadgen.db").joinpath(name).read_text("utf-8")
+
+
+def available_migrations() -> list[Migration]:
+    folder = resources.files("leadgen.db").joinpath("migrations")
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".sql"):
+            version, _, rest = entry.name.partition("_")
+            found.append(Migration(version, rest.removesuffix(".sql"), entry.read_text("utf-8")))
+    return found
+
+
+async def applied_migrations(conn: asyncpg.Connection) -> dict[str, str]:
+    exists = await conn.fetchval("SELECT to_regclass('public.schema_migrations') IS NOT NULL")
+    if not exists:
+        return {}
+    rows = await conn.fetch("SELECT version, checksum FROM schema_migrations")
+    return {r["version"]: r["checksum"] for r in rows}
+
+
+async def upgrade(url: str, migrations: list[Migration] | None = None) -> list[Migration]:
+    """Apply pending migrations; return those applied (empty when up to date)."""
+    migrations = available_migrations() if migrations is None else migrations
+    conn = await connect(url)
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", LOCK_KEY)
+        try:
+            return await _upgrade_locked(conn, migrations)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", LOCK_KEY)
+    finally:
+        await conn.close()
+
+
+async def _upgrade_locked(conn: asyncpg.Connection, migrations: list[Migration]) -> list[Migration]:
+    try:
+        await conn.execute(_read("bootstrap.sql"))
+        await conn.execute(_read("bootstrap_database.sql"))
+    except asyncpg.InsufficientPrivilegeError as exc:
+        raise SchemaError(
+            f"cannot create the leadgen roles: {exc}",
+            hint="run `leadgen db upgrade` once with a DATABASE_URL that has CREATEROLE",
+        ) from exc
+    async with conn.transaction():
+        await conn.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
+        await conn.execute(
+            """CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version    text PRIMARY KEY,
+                 name       text NOT NULL,
+                 checksum   text NOT NULL,
+                 applied_at timestamptz NOT NULL DEFAULT now())"""
+        )
+    applied = await applied_migrations(conn)
+    for migration in migrations:
+        recorded = applied.get(migration.version)
+        if recorded is not None and recorded != migration.checksum:
+            raise SchemaError(
+                f"migration {migration.version}_{migration.name}.sql was changed after it was "
+                "applied (checksum mismatch)",
+                hint="never edit an applied migration: restore it and add a new numbered file",
+            )
+    done: list[Migration] = []
+    for migration in migrations:
+        if migration.version in applied:
+            continue
+        async with conn.transaction():
+            await conn.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
+            try:
+                await conn.execute(migration.sql)
+            except asyncpg.PostgresError as exc:
+                raise SchemaError(
+                    f"migration {migration.version}_{migration.name}.sql failed: {exc}",
+                    hint="nothing of this file was applied; fix it and run `leadgen db upgrade`",
+                ) from exc
+            await conn.execute(
+                "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                migration.version,
+                migration.name,
+                migration.checksum,
+            )
+        done.append(migration)
+    return done

@@ -1,0 +1,70 @@
+"""The migration runner: in order, once, recorded with checksums; changed files stop it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import asyncpg
+import pytest
+
+from leadgen.db import migrate
+from leadgen.errors import SchemaError
+from support import run_async
+
+
+async def _versions(url: str) -> list[str]:
+    conn = await asyncpg.connect(url)
+    try:
+        return [r["version"] for r in await conn.fetch(
+            "SELECT version FROM schema_migrations ORDER BY version")]
+    finally:
+        await conn.close()
+
+
+def test_upgrade_applies_all_once(scratch_database: Callable[[], str]) -> None:
+    url = scratch_database()
+    first = run_async(migrate.upgrade(url))
+    assert [m.version for m in first] == [m.version for m in migrate.available_migrations()]
+    assert run_async(migrate.upgrade(url)) == []
+    assert run_async(_versions(url)) == [m.version for m in first]
+
+
+def test_changed_applied_migration_stops_upgrade(scratch_database: Callable[[], str]) -> None:
+    url = scratch_database()
+    base = [migrate.Migration("0001", "one", "CREATE TABLE one (id int);")]
+    run_async(migrate.upgrade(url, base))
+    changed = [migrate.Migration("0001", "one", "CREATE TABLE one (id bigint);"),
+               migrate.Migration("0002", "two", "CREATE TABLE two (id int);")]
+    with pytest.raises(SchemaError, match=r"0001_one\.sql was changed"):
+        run_async(migrate.upgrade(url, changed))
+    assert run_async(_versions(url)) == ["0001"]  # nothing after the mismatch was applied
+
+
+def test_failed_migration_applies_nothing_of_itself(scratch_database: Callable[[], str]) -> None:
+    url = scratch_database()
+    bad = [migrate.Migration("0001", "ok", "CREATE TABLE ok (id int);"),
+           migrate.Migration("0002", "bad", "CREATE TABLE half (id int); SELECT nonsense;")]
+    with pytest.raises(SchemaError, match=r"0002_bad\.sql failed"):
+        run_async(migrate.upgrade(url, bad))
+
+    async def has_half() -> bool:
+        conn = await asyncpg.connect(url)
+        try:
+            return bool(await conn.fetchval("SELECT to_regclass('half') IS NOT NULL"))
+        finally:
+            await conn.close()
+
+    assert run_async(_versions(url)) == ["0001"]
+    assert not run_async(has_half())
+
+
+def test_tables_are_owned_by_the_owner_role(database_url: str) -> None:
+    async def owners() -> set[str]:
+        conn = await asyncpg.connect(database_url)
+        try:
+            return {r["tableowner"] for r in await conn.fetch(
+                "SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")}
+        finally:
+            await conn.close()
+
+    assert run_async(owners()) == {"leadgen_owner"}
