@@ -1,7 +1,10 @@
 """Airtable's per-base rate limit: at most 5 requests in any 1-second window, then a penalty
 window (30 s by default) during which every request gets 429 (reference §2.1, §8.30).
 
-The limit generalises to any rate: `ceil(rate)` requests per `ceil(rate)/rate` seconds.
+The limit generalises to any rate: `ceil(rate)` requests per `ceil(rate)/rate` seconds. The
+window is shortened by a quarter of one request interval (50 ms at 5/s) so that a client pacing
+itself at exactly the rate is not refused because its requests arrive with scheduling jitter;
+a real burst (six requests within 0.95 s) is still refused.
 Requests refused with 429 do not extend the penalty; whether Airtable extends it is unknown.
 """
 
@@ -53,7 +56,7 @@ class RateLimiter:
             if now < self._penalty_until:
                 return False
             capacity = max(1, math.ceil(self.rate))
-            window = capacity / self.rate
+            window = (capacity - 0.25) / self.rate
             while self._hits and self._hits[0] <= now - window:
                 self._hits.popleft()
             if len(self._hits) >= capacity:

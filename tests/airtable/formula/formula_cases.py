@@ -4,7 +4,7 @@ Expected values are in the REST API's cell form (``evaluator.to_api_value``): nu
 true/false, None for blank, lists for arrays, ``{"error": "#ERROR!"}`` and
 ``{"specialValue": "NaN" | "Infinity"}`` for error values; dates as ISO text.
 
-``CONTACT_CASES`` run on a Contacts record (conftest.CONTACT_FIELDS), ``COMPANY_CASES`` on a
+``CONTACT_CASES`` run on a Contacts record (formula_data.CONTACT_FIELDS), ``COMPANY_CASES`` on a
 Companies record, ``TASK_CASES`` on a Tasks record — all from the customer's real base schema —
 with NOW = 2024-06-15T12:00:00Z and LAST_MODIFIED_TIME = 2024-06-01T09:00:00Z.
 """
