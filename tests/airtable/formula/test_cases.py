@@ -20,7 +20,11 @@ ALL_CASES: list[tuple[str, dict[str, Any], str, Any]] = [
     *[("Companies", COMPANY_FIELDS, f, e) for f, e in COMPANY_CASES],
     *[("Tasks", TASK_FIELDS, f, e) for f, e in TASK_CASES],
 ]
-REC_IDS = {"Contacts": "recContact000001", "Companies": "recCompany0000001", "Tasks": "recTask000000001"}
+REC_IDS = {
+    "Contacts": "recContact000001",
+    "Companies": "recCompany0000001",
+    "Tasks": "recTask000000001",
+}
 
 
 def _keyed_by_name(record: dict[str, Any], table: dict[str, Any]) -> dict[str, Any]:
@@ -71,4 +75,3 @@ def test_cases_are_unique_per_table() -> None:
     for table_name, _, formula, _ in ALL_CASES:
         assert (table_name, formula) not in seen, formula
         seen.add((table_name, formula))
-

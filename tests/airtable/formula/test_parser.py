@@ -32,7 +32,9 @@ def test_precedence_puts_comparison_loosest_then_concat_then_sums_then_products(
         "=", BinaryOp("&", FieldRef("a"), FieldRef("b")), FieldRef("c")
     )
     assert parse("1+2&3") == BinaryOp("&", BinaryOp("+", Literal(1.0), Literal(2.0)), Literal(3.0))
-    assert parse("10-4-3") == BinaryOp("-", BinaryOp("-", Literal(10.0), Literal(4.0)), Literal(3.0))
+    assert parse("10-4-3") == BinaryOp(
+        "-", BinaryOp("-", Literal(10.0), Literal(4.0)), Literal(3.0)
+    )
     assert parse("-{x}*2") == BinaryOp("*", UnaryOp("-", FieldRef("x")), Literal(2.0))
 
 
@@ -54,8 +56,15 @@ def test_walk_and_field_refs() -> None:
     node = parse("IF({A}>1, {B}&'x', -{A})")
     kinds = [type(n).__name__ for n in walk(node)]
     assert kinds == [
-        "Call", "BinaryOp", "FieldRef", "Literal", "BinaryOp", "FieldRef", "Literal",
-        "UnaryOp", "FieldRef",
+        "Call",
+        "BinaryOp",
+        "FieldRef",
+        "Literal",
+        "BinaryOp",
+        "FieldRef",
+        "Literal",
+        "UnaryOp",
+        "FieldRef",
     ]
     assert field_refs(node) == {"A", "B"}
     assert field_refs(parse("RECORD_ID()")) == set()
@@ -71,9 +80,35 @@ def test_nodes_are_frozen_and_hashable() -> None:
 @pytest.mark.parametrize(
     "formula",
     [
-        "", "   ", "AND(1,", "1+", "(1", "1)", ")", "'abc", '"abc', "{abc", "{}", "1 2", ",",
-        "@", "1 % 2", "IF(1,,2)", "IF(1)", "IF(1,2,3,4)", "NOT()", "TRUE(1)", "1e3", "=1",
-        "{a}{b}", "F(", "FOO(", "AND(1,)", "LAST_MODIFIED_TIME('x')", "1 ++ 2", "#ERROR!",
+        "",
+        "   ",
+        "AND(1,",
+        "1+",
+        "(1",
+        "1)",
+        ")",
+        "'abc",
+        '"abc',
+        "{abc",
+        "{}",
+        "1 2",
+        ",",
+        "@",
+        "1 % 2",
+        "IF(1,,2)",
+        "IF(1)",
+        "IF(1,2,3,4)",
+        "NOT()",
+        "TRUE(1)",
+        "1e3",
+        "=1",
+        "{a}{b}",
+        "F(",
+        "FOO(",
+        "AND(1,)",
+        "LAST_MODIFIED_TIME('x')",
+        "1 ++ 2",
+        "#ERROR!",
     ],
 )
 def test_syntax_errors_give_airtables_message(formula: str) -> None:
@@ -142,3 +177,19 @@ def test_evaluate_refuses_an_unknown_field(tables: dict[str, dict[str, Any]]) ->
     record = {"id": "rec1", "createdTime": "2024-01-01T00:00:00.000Z", "fields": {}}
     with pytest.raises(FormulaError):
         evaluate(parse("{nope}"), record, tables["Contacts"])
+
+
+def test_long_chains_parse_and_evaluate(tables: dict[str, dict[str, Any]]) -> None:
+    record = {"id": "rec1", "createdTime": "2024-01-01T00:00:00.000Z", "fields": {}}
+    total = "+".join(["1"] * 5000)
+    assert evaluate(parse(total), record, tables["Contacts"]) == 5000
+    joined = "&".join(["'a'"] * 3000)
+    assert evaluate(parse(joined), record, tables["Contacts"]) == "a" * 3000
+    ids = ",".join(f"RECORD_ID()='rec{i:014d}'" for i in range(300))
+    assert evaluate(parse(f"OR({ids},RECORD_ID()='rec1')"), record, tables["Contacts"]) is True
+
+
+def test_absurd_nesting_is_a_syntax_error_not_a_crash() -> None:
+    with pytest.raises(FormulaError) as caught:
+        parse("(" * 5000 + "1" + ")" * 5000)
+    assert caught.value.message == SYNTAX_MESSAGE

@@ -94,9 +94,8 @@ def _links(field: Mapping[str, Any], cell: Any, link_display: LinkDisplay | None
     if not isinstance(cell, list):
         return _generic(cell)
     ids = [str(c) for c in cell]
-    if link_display is None:
-        return list[Value](ids)
-    return list[Value](link_display(field["id"], ids))
+    shown: list[Value] = list(ids if link_display is None else link_display(field["id"], ids))
+    return shown
 
 
 def _collaborator(cell: Any) -> Value:

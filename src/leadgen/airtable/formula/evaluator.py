@@ -96,8 +96,19 @@ class _Evaluation:
         if isinstance(node, UnaryOp):
             return negate(self.evaluate(node.operand))
         if isinstance(node, BinaryOp):
-            return binary(node.op, self.evaluate(node.left), self.evaluate(node.right))
+            return self.binary_chain(node)
         return self.call(node)
+
+    def binary_chain(self, node: BinaryOp) -> Value:
+        # Long left-leaning chains ({a}&{b}&… or OR-free sums of hundreds of terms) are
+        # evaluated bottom-up in a loop, so their length is not bounded by Python's stack.
+        spine = [node]
+        while isinstance(spine[-1].left, BinaryOp):
+            spine.append(spine[-1].left)
+        value = self.evaluate(spine[-1].left)
+        for step in reversed(spine):
+            value = binary(step.op, value, self.evaluate(step.right))
+        return value
 
     def field(self, ref: str) -> Value:
         if ref not in self.cache:

@@ -10,7 +10,7 @@ from the evaluation's ``now`` (UTC), so a whole filter run sees one clock.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, timedelta
 
 from leadgen.airtable.formula.context import Eager, EvalContext
 from leadgen.airtable.formula.dates import (
@@ -150,49 +150,68 @@ def _weeknum(args: list[Value], ctx: EvalContext) -> Value:
     return float((t.timetuple().tm_yday - 1 + offset) // 7 + 1)
 
 
-def _holidays(args: list[Value], index: int) -> set[str]:
+def _holidays(args: list[Value], index: int) -> set[date]:
+    """Holidays as weekdays only (a holiday on a weekend changes nothing)."""
     if len(args) <= index or args[index] is None:
         return set()
-    days: set[str] = set()
+    days: set[date] = set()
     for item in flatten(args[index]):
         texts = text_arg(item).split(",") if isinstance(item, str) else [item]
         for entry in texts:
             if entry is None or (isinstance(entry, str) and not entry.strip()):
                 continue
-            days.add(local(date_arg(entry)).strftime("%Y-%m-%d"))
+            day = local(date_arg(entry)).date()
+            if day.weekday() < 5:
+                days.add(day)
     return days
 
 
-def _is_workday(t: datetime, holidays: set[str]) -> bool:
-    return t.weekday() < 5 and t.strftime("%Y-%m-%d") not in holidays
+def _weekdays_between(first: date, last: date) -> int:
+    """Monday–Friday days in [first, last], in O(1) so a far-away date cannot stall us."""
+    if last < first:
+        return 0
+    total = (last - first).days + 1
+    weeks, rest = divmod(total, 7)
+    extra = sum(1 for i in range(rest) if (first.weekday() + i) % 7 < 5)
+    return weeks * 5 + extra
 
 
 def _workday(args: list[Value], ctx: EvalContext) -> Value:
     value = date_arg(args[0])
-    days = int(number_arg(args[1]))
+    amount = number_arg(args[1])
+    if math.isnan(amount) or abs(amount) > 3_000_000:  # beyond year 9999 either way
+        raise ErrorSignal()
+    days = int(amount)
     holidays = _holidays(args, 2)
     step = 1 if days >= 0 else -1
     t = value.instant
     remaining = abs(days)
     while remaining:
+        if remaining > 10:
+            # Jump whole weeks, then earn back the holidays the jump skipped over.
+            weeks = (remaining - 5) // 5
+            before = t
+            t += timedelta(days=7 * weeks * step)
+            low, high = sorted((before.date(), t.date()))
+            if step > 0:
+                skipped = sum(1 for h in holidays if low < h <= high)
+            else:
+                skipped = sum(1 for h in holidays if low <= h < high)
+            remaining -= 5 * weeks - skipped
+            continue
         t += timedelta(days=step)
-        if _is_workday(t, holidays):
+        if t.weekday() < 5 and t.date() not in holidays:
             remaining -= 1
     return DateValue(t, value.date_only, value.tz, value.locale)
 
 
 def _workday_diff(args: list[Value], ctx: EvalContext) -> Value:
-    start, end = local(date_arg(args[0])), local(date_arg(args[1]))
+    start, end = local(date_arg(args[0])).date(), local(date_arg(args[1])).date()
     holidays = _holidays(args, 2)
     sign = 1.0
     if end < start:
         start, end, sign = end, start, -1.0
-    day, last = start.date(), end.date()
-    count = 0
-    while day <= last:
-        if day.weekday() < 5 and day.isoformat() not in holidays:
-            count += 1
-        day += timedelta(days=1)
+    count = _weekdays_between(start, end) - sum(1 for h in holidays if start <= h <= end)
     return sign * count
 
 

@@ -66,8 +66,14 @@ def _replace(args: list[Value], ctx: EvalContext) -> Value:
     return text[: start - 1] + text_arg(args[3]) + text[start - 1 + count :]
 
 
+MAX_TEXT = 1_000_000  # a runaway REPT must not exhaust the server's memory
+
+
 def _rept(args: list[Value], ctx: EvalContext) -> Value:
-    return text_arg(args[0]) * int_arg(args[1], minimum=0)
+    text, count = text_arg(args[0]), int_arg(args[1], minimum=0)
+    if len(text) * count > MAX_TEXT:
+        return ERROR
+    return text * count
 
 
 def _t(args: list[Value], ctx: EvalContext) -> Value:

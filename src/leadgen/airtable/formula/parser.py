@@ -33,7 +33,10 @@ _LEVELS: tuple[frozenset[str], ...] = (
 def parse(text: str) -> Node:
     """Parse one formula. Raises FormulaError with Airtable's 422 message when invalid."""
     parser = _Parser(tokenize(text))
-    node = parser.binary(0)
+    try:
+        node = parser.binary(0)
+    except RecursionError:
+        raise FormulaError.syntax(None, "formula nested too deeply") from None
     parser.expect("end")
     if parser.unknown:
         raise FormulaError.unknown_functions(parser.unknown)

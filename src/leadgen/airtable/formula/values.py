@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import TypeAlias
 
 LIST_SEPARATOR = ", "  # multi-selects, links and lookups in text context (reference §5.3)
@@ -54,14 +55,28 @@ def is_number(value: Value) -> bool:
 
 
 def format_number(x: float) -> str:
-    """A number as JavaScript would print it: 3 not 3.0, NaN, Infinity."""
+    """A number as JavaScript's Number#toString prints it: 3, 0.5, 1e-7, 1e+21, NaN, Infinity."""
     if math.isnan(x):
         return "NaN"
     if math.isinf(x):
         return "Infinity" if x > 0 else "-Infinity"
-    if x == int(x) and abs(x) < 1e21:
-        return str(int(x))
-    return repr(float(x))
+    if x == 0:
+        return "0"
+    # repr() gives the shortest round-tripping digits, as JavaScript does; only layout differs.
+    sign, digit_tuple, exponent = Decimal(repr(float(x))).normalize().as_tuple()
+    assert isinstance(exponent, int)
+    digits = "".join(map(str, digit_tuple))
+    k, n = len(digits), exponent + len(digits)
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + digits
+    else:
+        mantissa = digits[0] + ("." + digits[1:] if k > 1 else "")
+        text = f"{mantissa}e{'+' if n - 1 > 0 else '-'}{abs(n - 1)}"
+    return ("-" if sign else "") + text
 
 
 def iso_text(value: DateValue) -> str:
