@@ -124,3 +124,8 @@ def test_post_list_records_validates_like_get(emulator: Emulator) -> None:
     )
     assert response.status_code == 422
     assert response.json()["error"]["type"] == "UNKNOWN_FIELD_NAME"
+
+
+def test_over_long_url_is_refused(emulator: Emulator) -> None:
+    response = get(emulator, f"/v0/{BASE_ID}/Companies", filterByFormula="x" * 16_100)
+    assert response.status_code == 414

@@ -110,7 +110,7 @@ class AirtableApp:
         self.faults = faults
         self.compat = compat or Compatibility()
         self.lister = Lister(store, iterators, faults)
-        self.writer = Writer(store)
+        self.writer = Writer(store, missing=self._missing_record)
 
     def handle(self, request: Request) -> Response:
         try:

@@ -31,13 +31,13 @@ def emulate(
     )
     emulator.start(host, port)
     typer.echo(f"Airtable emulator for {emulator.base_id} on {emulator.url}")
-    typer.echo(f"  token: {token}")
+    # Echo the token only when it is the built-in one: a token from the environment may be real.
+    typer.echo(f"  token: {token if token == DEFAULT_TOKEN else '(from --token / AIRTABLE_TOKEN)'}")
     if faults:
         typer.echo(f"  faults: {emulator.faults.describe()}")
     typer.echo("  Ctrl-C to stop")
     try:
-        while emulator._thread is not None and emulator._thread.is_alive():
-            emulator._thread.join(0.5)
+        emulator.wait()
     except KeyboardInterrupt:
         pass
     finally:

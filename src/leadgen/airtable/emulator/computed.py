@@ -1,12 +1,15 @@
-"""Derived cells: count, lookup, rollup (for the aggregations we can name), createdTime and
-lastModifiedTime, recomputed from links whenever records change (reference §8.25–26).
+"""Derived cells: count, lookup, rollup (for the aggregations we can name), formula (through
+the formula engine), createdTime and lastModifiedTime, recomputed from links whenever records
+change (reference §8.25–26).
 
-Formula fields, autoNumber and collaborator stamps are served as the snapshot holds them: the
-formula engine answers filters (a predicate), not cell values.
+autoNumber, collaborator stamps and rollups without a known aggregation are served as the
+snapshot holds them.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import math
 import re
 from collections.abc import Callable
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
     from leadgen.airtable.emulator.store import RecordStore, StoredRecord
 
 DERIVED_TYPES = frozenset(
-    {"count", "multipleLookupValues", "rollup", "createdTime", "lastModifiedTime"}
+    {"count", "multipleLookupValues", "rollup", "createdTime", "lastModifiedTime", "formula"}
 )
 
 _ROLLUP = re.compile(r"^\s*([A-Z_]+)\(\s*values\s*(?:,\s*(['\"])(.*)\2\s*)?\)\s*$")
@@ -33,11 +36,12 @@ def _numbers(values: list[Any]) -> list[float]:
 def _average(values: list[Any]) -> Any:
     nums = _numbers(values)
     # AVERAGE over no linked records is NaN, as a recorded live response shows (§4).
-    return sum(nums) / len(nums) if nums else NAN
+    return math.fsum(nums) / len(nums) if nums else NAN
 
 
 _AGGREGATIONS: dict[str, Callable[[list[Any], str | None], Any]] = {
-    "SUM": lambda v, _: sum(_numbers(v)),
+    # fsum: the float nearest the exact sum, so 0.1+0.2-style noise does not leak into cells.
+    "SUM": lambda v, _: math.fsum(_numbers(v)),
     "AVERAGE": lambda v, _: _average(v),
     "MAX": lambda v, _: max(_numbers(v), default=0),
     "MIN": lambda v, _: min(_numbers(v), default=0),
@@ -127,5 +131,41 @@ def derive(
         result = _AGGREGATIONS[name](values, separator)
         if isinstance(result, float) and math.isinf(result):
             result = {"specialValue": "Infinity"}
+        precision = ((opts.get("result") or {}).get("options") or {}).get("precision")
+        if isinstance(result, float) and isinstance(precision, int):
+            # Rounded to the result field's precision, as the generator writes it [UNVERIFIED
+            # whether the API rounds]; it keeps float noise (0.7656000000000001) out of cells.
+            result = round(result, precision)
         return True, result
+    if kind == "formula":
+        return _formula(store, table, record, field)
     return False, None
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(text: str) -> Any:
+    engine = importlib.import_module("leadgen.airtable.formula")
+    return engine.parse(text)
+
+
+def _formula(
+    store: RecordStore, table: TableInfo, record: StoredRecord, field: dict[str, Any]
+) -> tuple[bool, Any]:
+    """A formula cell through the shared engine (leadgen.airtable.formula), when it can read it."""
+    opts = field.get("options") or {}
+    text = opts.get("formula")
+    if not isinstance(text, str) or opts.get("isValid") is False:
+        return False, None
+    try:
+        engine = importlib.import_module("leadgen.airtable.formula")
+        node = _parsed(text)
+    except Exception:  # no engine, or a formula it cannot read: keep the snapshot's value
+        return False, None
+    value = engine.evaluate(
+        node,
+        {"id": record.id, "createdTime": record.created_time, "fields": record.fields},
+        table.schema,
+        last_modified_time=record.modified_time,
+        link_display=store.link_display,
+    )
+    return True, engine.to_api_value(value)

@@ -176,14 +176,10 @@ class Emulator:
         )
         self._thread.start()
 
-    def serve_forever(self, host: str, port: int) -> None:
-        """Serve in the calling thread (the CLI); returns on KeyboardInterrupt."""
-        self.start(host, port)
-        try:
-            while self._thread is not None and self._thread.is_alive():
-                self._thread.join(0.5)
-        finally:
-            self.stop()
+    def wait(self) -> None:
+        """Block until the server stops (the CLI waits here until Ctrl-C)."""
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(0.5)
 
     def stop(self) -> None:
         server, self._server = self._server, None

@@ -25,8 +25,8 @@ from leadgen.airtable.emulator.cells import (
     iso_millis,
     normalise,
 )
-from leadgen.airtable.emulator.computed import DERIVED_TYPES, derive
 from leadgen.airtable.emulator.ids import IdFactory
+from leadgen.airtable.emulator.propagation import refresh
 from leadgen.airtable.emulator.schema_index import COMPUTED_TYPES, SchemaIndex, TableInfo
 from leadgen.airtable.snapshot import Snapshot
 from leadgen.errors import ConfigError
@@ -159,20 +159,32 @@ class RecordStore:
             return [r.as_api() for r in self.records(self._table(table).id)]
 
     def link_display(self, field_id: str, record_ids: list[str]) -> list[str]:
-        """Primary-field display values of linked records: how formulas see a link (§0.2)."""
+        """Primary-field display values of linked records: how formulas see a link (§0.2).
+
+        `field_id` is a link field, or a lookup whose looked-up field is a link.
+        """
         with self.lock:
-            owner = self.schema.field_table.get(field_id)
-            fld = owner.fields_by_id.get(field_id) if owner else None
-            linked_id = ((fld or {}).get("options") or {}).get("linkedTableId")
-            if not linked_id:
+            linked = self._linked_table(field_id)
+            if linked is None:
                 return []
-            linked = self.schema.table_by_id(linked_id)
             names = []
             for rec_id in record_ids:
                 rec = self.peek(linked.id, rec_id)
                 if rec is not None:
                     names.append(display_text(rec.fields.get(linked.primary_field_id)))
             return names
+
+    def _linked_table(self, field_id: str, depth: int = 0) -> TableInfo | None:
+        owner = self.schema.field_table.get(field_id)
+        fld = owner.fields_by_id.get(field_id) if owner else None
+        if owner is None or fld is None or depth > 3:
+            return None
+        opts = fld.get("options") or {}
+        if fld["type"] == "multipleRecordLinks":
+            return self.schema.table(opts.get("linkedTableId", ""))
+        if fld["type"] == "multipleLookupValues" and opts.get("fieldIdInLinkedTable"):
+            return self._linked_table(opts["fieldIdInLinkedTable"], depth + 1)
+        return None
 
     def define_view(
         self,
@@ -235,7 +247,7 @@ class RecordStore:
                 self._apply(table, rec, cells, replace=False, stamp=stamp, touched=touched)
                 rec.modified_time = stamp  # a new record's lastModifiedTime is its createdTime
                 created.append(rec)
-            self._refresh(touched)
+            refresh(self, touched)
             return created
 
     def update_many(
@@ -258,7 +270,7 @@ class RecordStore:
             touched: set[tuple[str, str]] = set()
             for rec, cells in targets:
                 self._apply(table, rec, cells, replace=replace, stamp=self.now(), touched=touched)
-            self._refresh(touched)
+            refresh(self, touched)
             return [rec for rec, _ in targets]
 
     def delete_many(self, table: TableInfo, record_ids: list[str]) -> list[str]:
@@ -280,7 +292,7 @@ class RecordStore:
                             self._set(other, fld["id"], [x for x in links if x != rec_id], stamp)
                             touched.add((other_table.id, other.id))
             touched = {t for t in touched if self.peek(*t) is not None}
-            self._refresh(touched)
+            refresh(self, touched)
             return record_ids
 
     # Conveniences for tests: names or IDs, like the API, and API-shaped results keyed by ID.
@@ -309,7 +321,7 @@ class RecordStore:
     def recompute_all(self) -> None:
         """Recompute every derived cell from the links (a loaded snapshot is served as-is)."""
         with self.lock:
-            self._refresh({(t.id, r) for t in self.schema.tables for r in self._records[t.id]})
+            refresh(self, {(t.id, r) for t in self.schema.tables for r in self._records[t.id]})
 
     # -- internals -------------------------------------------------------------------------
     @staticmethod
@@ -378,41 +390,3 @@ class RecordStore:
                 links = list(other.fields.get(inverse) or [])
                 if rec.id not in links:
                     self._set(other, inverse, [*links, rec.id], stamp)
-
-    def _dependents(self, table: TableInfo, rec: StoredRecord) -> Iterable[tuple[str, str]]:
-        for fld in table.link_fields():
-            linked = (fld.get("options") or {}).get("linkedTableId", "")
-            for rec_id in rec.fields.get(fld["id"]) or []:
-                yield linked, rec_id
-        for other_table, fld in self.schema.one_way_links_into(table.id):
-            for other in self._records[other_table.id].values():
-                if rec.id in (other.fields.get(fld["id"]) or []):
-                    yield other_table.id, other.id
-
-    def _refresh(self, touched: set[tuple[str, str]]) -> None:
-        """Recompute derived cells of touched records and, transitively, of their dependents."""
-        queue = list(touched)
-        visits: dict[tuple[str, str], int] = {}
-        while queue:
-            key = queue.pop()
-            visits[key] = visits.get(key, 0) + 1
-            rec = self.peek(*key)
-            if rec is None or visits[key] > 8:  # the cap guards against lookup cycles
-                continue
-            table = self.schema.table_by_id(key[0])
-            changed = False
-            for fld in table.fields:
-                if fld["type"] not in DERIVED_TYPES:
-                    continue
-                known, value = derive(self, table, rec, fld)
-                if not known:
-                    continue
-                value = None if is_empty(value) else value
-                if rec.fields.get(fld["id"]) != value:
-                    changed = True
-                    if value is None:
-                        rec.fields.pop(fld["id"], None)
-                    else:
-                        rec.fields[fld["id"]] = value
-            if changed or (key in touched and visits[key] == 1):
-                queue.extend(d for d in self._dependents(table, rec) if visits.get(d, 0) < 8)

@@ -7,7 +7,7 @@ one record, `{"records": [...]}` for a batch, `typecast` and `returnFieldsByFiel
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from leadgen.airtable.emulator import api_errors
@@ -43,8 +43,12 @@ def _fields(item: Any) -> Mapping[str, Any]:
 
 
 class Writer:
-    def __init__(self, store: RecordStore) -> None:
+    def __init__(
+        self, store: RecordStore, missing: Callable[[], api_errors.ApiError] | None = None
+    ) -> None:
         self.store = store
+        # A record ID in the path that does not exist: 403 today, configurable (§8.22).
+        self.missing = missing or api_errors.model_not_found
 
     def _out(self, table: TableInfo, recs: Sequence[StoredRecord], by_id: bool) -> list[JSON]:
         return [render(table, r, only=None, by_id=by_id) for r in recs]
@@ -65,7 +69,7 @@ class Writer:
         typecast, by_id = _flags(body)
         with self.store.lock:
             if self.store.peek(table.id, record_id) is None:
-                raise api_errors.model_not_found()
+                raise self.missing()
             rec = self.store.update_many(
                 table, [(record_id, _fields(body))], replace=replace, typecast=typecast
             )[0]
@@ -148,7 +152,7 @@ class Writer:
     def delete_one(self, table: TableInfo, record_id: str) -> JSON:
         with self.store.lock:
             if self.store.peek(table.id, record_id) is None:
-                raise api_errors.model_not_found()
+                raise self.missing()
             self.store.delete_many(table, [record_id])
         return {"id": record_id, "deleted": True}
 
