@@ -58,7 +58,9 @@ def check_arguments(companies: int, base_id: str) -> None:
         )
 
 
-def generate_base(companies: int, seed: int = 1, *, base_id: str = DEFAULT_BASE_ID) -> GeneratedBase:
+def generate_base(
+    companies: int, seed: int = 1, *, base_id: str = DEFAULT_BASE_ID
+) -> GeneratedBase:
     """Generate a base with `companies` companies (and ~4 contacts each, etc.) from `seed`."""
     check_arguments(companies, base_id)
     schema = SchemaIndex.packaged()
@@ -74,8 +76,9 @@ def generate_base(companies: int, seed: int = 1, *, base_id: str = DEFAULT_BASE_
     build_events.build_research(ctx, world)
     build_events.build_audit_log(ctx, world)
     records = {
-        table.id: [_to_api(row, table.by_name) for row in _in_created_order(world, table.name)]
+        table.id: [_to_api(row, ids) for row in _in_created_order(world, table.name)]
         for table in schema.tables
+        for ids in [{name: f["id"] for name, f in table.by_name.items()}]
     }
     mirror_links(schema, records)
     Computer(schema, records, ctx.clock.now).run(seed)
@@ -87,10 +90,10 @@ def _in_created_order(world: World, table: str) -> list[Row]:
     return sorted(rows, key=lambda r: r["createdTime"])  # stable: ties keep build order
 
 
-def _to_api(row: Row, fields_by_name: dict[str, JSON]) -> Record:
+def _to_api(row: Row, field_ids: dict[str, str]) -> Record:
     """Field names → IDs; empty cells ("", [], None, False) are omitted as Airtable does."""
     fields = {
-        fields_by_name[name]["id"]: value
+        field_ids[name]: value
         for name, value in row["fields"].items()
         # Truthy first (most cells); then keep numeric 0, which Airtable does send.
         if value or (value == 0 and value is not False)

@@ -16,28 +16,69 @@ from leadgen.airtable.generate.world import (
 )
 
 L2_FIELDS = [
-    "Company Intel", "Recent News", "AI Opportunities", "Pain Hypothesis", "Relevant Case Study",
-    "Digital Initiatives", "Leadership Changes", "Hiring Signals", "Key Products",
-    "Customer Segments", "Competitors", "Tech Stack", "Funding History", "EU Grants",
-    "Leadership Team", "AI Hiring", "Tech Partnerships", "Certifications", "Quick Wins",
-    "Industry Pain Points", "Cross-Functional Pain", "Adoption Barriers", "Competitor AI Moves",
+    "Company Intel",
+    "Recent News",
+    "AI Opportunities",
+    "Pain Hypothesis",
+    "Relevant Case Study",
+    "Digital Initiatives",
+    "Leadership Changes",
+    "Hiring Signals",
+    "Key Products",
+    "Customer Segments",
+    "Competitors",
+    "Tech Stack",
+    "Funding History",
+    "EU Grants",
+    "Leadership Team",
+    "AI Hiring",
+    "Tech Partnerships",
+    "Certifications",
+    "Quick Wins",
+    "Industry Pain Points",
+    "Cross-Functional Pain",
+    "Adoption Barriers",
+    "Competitor AI Moves",
 ]
 L2_STATUSES = {"Enriched L2", "Synced", "Needs Review", "Error pushing to Lemlist"}
 FAILED_STATUSES = {"Enrichment Failed", "Enrichment L2 Failed", "Error pushing to Lemlist"}
 STATUS_WEIGHTS = {
-    "New": 1.5, "Enrichment Failed": 0.4, "Triage: Passed": 1.0, "Triage: Review": 0.5,
-    "Triage: Disqualified": 0.8, "Enrichment L2 Failed": 0.3, "Enriched L2": 2.0,
-    "Synced": 2.0, "Needs Review": 0.6, "Enriched": 1.2, "Error pushing to Lemlist": 0.2,
+    "New": 1.5,
+    "Enrichment Failed": 0.4,
+    "Triage: Passed": 1.0,
+    "Triage: Review": 0.5,
+    "Triage: Disqualified": 0.8,
+    "Enrichment L2 Failed": 0.3,
+    "Enriched L2": 2.0,
+    "Synced": 2.0,
+    "Needs Review": 0.6,
+    "Enriched": 1.2,
+    "Error pushing to Lemlist": 0.2,
 }
 MULTI_RATES = {
-    "Risk / Exclusion Flags": 0.15, "Opportunity Themes": 0.55, "Trigger Events": 0.4,
-    "AI Use Cases": 0.5, "Pain Areas": 0.55, "Opportunity Areas": 0.5, "Strategic Signals": 0.35,
+    "Risk / Exclusion Flags": 0.15,
+    "Opportunity Themes": 0.55,
+    "Trigger Events": 0.4,
+    "AI Use Cases": 0.5,
+    "Pain Areas": 0.55,
+    "Opportunity Areas": 0.5,
+    "Strategic Signals": 0.35,
 }
 SELECT_RATES = {
-    "Tier": 0.9, "Business Model": 0.85, "Company Size": 0.85, "Ownership Type": 0.8,
-    "Industry": 0.88, "Industry Category": 0.7, "Revenue Range": 0.75, "Buying Stage": 0.6,
-    "Engagement Status": 0.7, "CRM Status": 0.65, "AI Adoption": 0.6, "News Confidence": 0.5,
-    "Business Type": 0.7, "Cohort": 0.3,
+    "Tier": 0.9,
+    "Business Model": 0.85,
+    "Company Size": 0.85,
+    "Ownership Type": 0.8,
+    "Industry": 0.88,
+    "Industry Category": 0.7,
+    "Revenue Range": 0.75,
+    "Buying Stage": 0.6,
+    "Engagement Status": 0.7,
+    "CRM Status": 0.65,
+    "AI Adoption": 0.6,
+    "News Confidence": 0.5,
+    "Business Type": 0.7,
+    "Cohort": 0.3,
 }
 COUNTRY_NAMES = list(names.COUNTRY_WEIGHTS)
 COUNTRY_WEIGHTS = list(names.COUNTRY_WEIGHTS.values())
@@ -105,17 +146,20 @@ def _company_identity(dice: Dice, world: World, used: set[str]) -> tuple[str, st
         twin = dice.pick(world.companies)
         # Same name, different entity (another country / domain): "two companies match".
         return twin.name, f"{text.ascii_slug(twin.name)}.{tld}", language, country
-    if country == "Japan" or dice.chance(0.003):
-        name, stem = dice.pick(names.CJK_COMPANIES), "jp-" + _random_stem(dice)
-    else:
-        name, stem = text.company_name(dice, language)
-    if name in used:
-        # An accidental clash: qualify it the way real firms do (a city, a number).
-        city = dice.pick(cities)
-        name, stem = f"{name} {city}", f"{stem}-{text.ascii_slug(city)}"
-        n = 2
-        while name in used:
-            name, stem, n = f"{name} {n}", f"{stem}{n}", n + 1
+    for _ in range(6):  # redraw accidental clashes; a big base can still exhaust the parts
+        if country == "Japan" or dice.chance(0.003):
+            head, legal, stem = dice.pick(names.CJK_COMPANIES), "", "jp-" + _random_stem(dice)
+        else:
+            head, legal, stem = text.company_name(dice, language)
+        name = f"{head} {legal}".strip()
+        if name not in used:
+            break
+    n = 1
+    while name in used:
+        # Qualify it the way real firms do: a city before the legal form (then a number).
+        city = dice.pick(cities) + ("" if n == 1 else f" {n}")
+        name = f"{head} {city} {legal}".strip()
+        stem, n = f"{stem}-{text.ascii_slug(city)}", n + 1
     used.add(name)
     return name, f"{stem}.{tld}", language, country
 

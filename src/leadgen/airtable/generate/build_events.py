@@ -15,17 +15,33 @@ EVENTS_PER_COMPANY = [0.78, 0.16, 0.06]  # mean ≈ 0.28
 TASKS_PER_COMPANY = [0.7, 0.2, 0.1]  # mean ≈ 0.4
 RESEARCH_PER_COMPANY = [0.15, 0.35, 0.35, 0.15]  # mean ≈ 1.5
 AUDIT_PER_COMPANY = [0.4, 0.35, 0.15, 0.1]  # mean ≈ 0.95
-ACTIVITY_VERBS = {"Email": "E-mail sent to", "LinkedIn": "LinkedIn message to",
-                  "Call": "Call with", "In Person": "Meeting with", "Manual": "Note about"}
-UNRELATED_COMPANIES = ["Acme Widgets", "Globex", "Initech GmbH", "Umbrella s.r.o.",
-                       "Hooli B.V.", "Stark Industries", "Pražská plynárenská"]
+ACTIVITY_VERBS = {
+    "Email": "E-mail sent to",
+    "LinkedIn": "LinkedIn message to",
+    "Call": "Call with",
+    "In Person": "Meeting with",
+    "Manual": "Note about",
+}
+UNRELATED_COMPANIES = [
+    "Acme Widgets",
+    "Globex",
+    "Initech GmbH",
+    "Umbrella s.r.o.",
+    "Hooli B.V.",
+    "Stark Industries",
+    "Pražská plynárenská",
+]
+AUDITED_FIELDS = {
+    "Companies": ["Status", "Tier", "Notes", "Domain"],
+    "Contacts": ["Message Status", "Owner", "Email Address", "Notes"],
+}
 
 
 def build_activities(ctx: Context, world: World) -> None:
     dice = ctx.dice("activity")
     for contact in world.contacts:
         for _ in range(dice.count(ACTIVITIES_PER_CONTACT)):
-            when = contact.row["createdTime"] + int(dice.between(1, 120) * DAY)
+            when = ctx.later(dice, contact.row["createdTime"], 1, 120)
             row = world.add("Activity", ctx.new_row(when))
             f = row["fields"]
             source = ctx.select(dice, "Activity", "Source")
@@ -66,7 +82,7 @@ def build_crm_events(ctx: Context, world: World) -> None:
 
 
 def _crm_event(ctx: Context, dice: Dice, world: World, company: Company) -> None:
-    when = company.row["createdTime"] + int(dice.between(10, 200) * DAY)
+    when = ctx.later(dice, company.row["createdTime"], 10, 200)
     row = world.add("CRM Events", ctx.new_row(when))
     f = row["fields"]
     kind = ctx.select(dice, "CRM Events", "Event Type")
@@ -95,20 +111,24 @@ def build_tasks(ctx: Context, world: World) -> None:
     dice = ctx.dice("tasks")
     for company in world.companies:
         for _ in range(dice.count(TASKS_PER_COMPANY)):
-            when = company.row["createdTime"] + int(dice.between(5, 150) * DAY)
+            when = ctx.later(dice, company.row["createdTime"], 5, 150)
             row = world.add("Tasks", ctx.new_row(when))
             f = row["fields"]
-            f["Task Name"] = dice.pick(["Follow up with", "Send deck to", "Call back",
-                                        "Nachfassen:", "Zavolat:"]) + f" {company.name}"
+            f["Task Name"] = (
+                dice.pick(
+                    ["Follow up with", "Send deck to", "Call back", "Nachfassen:", "Zavolat:"]
+                )
+                + f" {company.name}"
+            )
             if dice.chance(0.6):
                 f["Task Detail"] = text.paragraph(dice, phrases.NOTES, 1, 2)
             if dice.chance(0.85):
                 f["Owner"] = [dice.pick(world.owners).row["id"]]
-            scheduled = ctx.clock.clamp(when + int(dice.between(1, 20) * DAY))
+            scheduled = ctx.later(dice, when, 1, 20)
             if dice.chance(0.8):
                 f["Scheduled"] = iso_date(scheduled)
             if dice.chance(0.4):
-                f["Completed"] = iso_date(ctx.clock.clamp(scheduled + int(dice.between(0, 5) * DAY)))
+                f["Completed"] = iso_date(ctx.later(dice, scheduled, 0, 5))
                 if dice.chance(0.7):
                     f["Completion Detail"] = dice.pick(phrases.NOTES)
             if dice.chance(0.3):
@@ -127,7 +147,7 @@ def build_research(ctx: Context, world: World) -> None:
     tools = ctx.choices("research_directory", "tool_name")
     for company in world.companies:
         for i in range(dice.count(RESEARCH_PER_COMPANY)):
-            when = company.row["createdTime"] + int(dice.between(0.1, 30) * DAY)
+            when = ctx.later(dice, company.row["createdTime"], 0.1, 30)
             row = world.add("research_directory", ctx.new_row(when))
             f = row["fields"]
             tool = dice.pick(tools)
@@ -143,8 +163,10 @@ def build_research(ctx: Context, world: World) -> None:
                 f["company"], f["contact"] = [company.row["id"]], [contact.row["id"]]
             f["tool_name"] = tool if dice.chance(0.95) else None
             if dice.chance(0.5):
-                config = {"model": dice.pick(["sonar-pro", "claude-3-5-sonnet", "gpt-4o"]),
-                          "temperature": dice.pick([0, 0.2, 0.7])}
+                config = {
+                    "model": dice.pick(["sonar-pro", "claude-3-5-sonnet", "gpt-4o"]),
+                    "temperature": dice.pick([0, 0.2, 0.7]),
+                }
                 f["tool_config"] = json.dumps(config)
             if dice.chance(0.85):
                 f["cost_usd"] = number_value(dice.between(0.0005, 0.4), 4)
@@ -164,7 +186,7 @@ def build_audit_log(ctx: Context, world: World) -> None:
     people = [o.name for o in world.owners] + ["n8n", "automation", "Michal (API)"]
     for company in world.companies:
         for _ in range(dice.count(AUDIT_PER_COMPANY)):
-            when = company.row["createdTime"] + int(dice.between(0.1, 90) * DAY)
+            when = ctx.later(dice, company.row["createdTime"], 0.1, 90)
             row = world.add("audit_log", ctx.new_row(when))
             _audit_fields(ctx, dice, row, company, batches, people)
 
@@ -177,8 +199,8 @@ def _audit_fields(
     table = "Companies"
     if company.contacts and dice.chance(0.5):
         target, table = dice.pick(company.contacts).row, "Contacts"
-    field_name = "batch_name" if dice.chance(0.2) else dice.pick(
-        ["Status", "Tier", "Owner", "Email Address", "Notes", "Message Status"])
+    # The audited field belongs to the audited table: its own select values, owners or notes.
+    field_name = "batch_name" if dice.chance(0.2) else dice.pick(AUDITED_FIELDS[table])
     f["Event"] = dice.pick(["update", "update", "create", "status_change", "delete"])
     if dice.chance(0.95):
         f["Table"] = table if dice.chance(0.9) else table.lower()
@@ -189,8 +211,14 @@ def _audit_fields(
         f["Field"] = field_name
     if field_name == "batch_name":
         old, new = dice.pick(batches), dice.pick(batches)
-        old_text, new_text = messy.batch_label_variant(dice, old), messy.batch_label_variant(
-            dice, new)
+        old_text, new_text = (
+            messy.batch_label_variant(dice, old),
+            messy.batch_label_variant(dice, new),
+        )
+    elif field_name in ("Status", "Tier", "Message Status"):
+        old_text, new_text = (ctx.select(dice, table, field_name) for _ in range(2))
+    elif field_name == "Owner":
+        old_text, new_text = dice.pick(people), dice.pick(people)
     else:
         old_text, new_text = dice.pick(phrases.NOTES), dice.pick(phrases.NOTES)
     if dice.chance(0.6):

@@ -7,7 +7,7 @@ fields; for about half of them the same texts were later copied into Messages re
 from __future__ import annotations
 
 from leadgen.airtable.generate import messy, names, phrases, text
-from leadgen.airtable.generate.clock import DAY, iso_ms
+from leadgen.airtable.generate.clock import iso_ms
 from leadgen.airtable.generate.context import Context, Dice, Row, number_value
 from leadgen.airtable.generate.world import MESSAGES_TABLE_INTRODUCED, Company, Contact, World
 
@@ -18,11 +18,21 @@ TWO_COMPANY_RATE = 0.003  # contacts linked to two companies (prefersSingleRecor
 LEGACY_RATE = 0.7  # of contacts older than the Messages table
 LEGACY_COPIED_RATE = 0.5  # of those with messages: legacy texts reused as Messages bodies
 SEQUENCE = [
-    ("LinkedIn Connect", 1), ("Email", 1), ("LinkedIn Message", 1), ("Email", 2),
-    ("Call Script", 1), ("Email", 3),
+    ("LinkedIn Connect", 1),
+    ("Email", 1),
+    ("LinkedIn Message", 1),
+    ("Email", 2),
+    ("Call Script", 1),
+    ("Email", 3),
 ]
-MESSAGE_STATUS = {"Draft": 30, "Approved": 20, "Rejected": 8, "Sent": 20, "Delivered": 10,
-                  "Replied": 5}
+MESSAGE_STATUS = {
+    "Draft": 30,
+    "Approved": 20,
+    "Rejected": 8,
+    "Sent": 20,
+    "Delivered": 10,
+    "Replied": 5,
+}
 LEGACY_FIELD_FOR = {
     ("LinkedIn Connect", 1): ("LinkedIn Connect Message", None),
     ("LinkedIn Message", 1): ("LinkedIn Message 1", None),
@@ -31,8 +41,13 @@ LEGACY_FIELD_FOR = {
     ("Email", 3): ("Email Body 3", "Email Subject 3"),
     ("Call Script", 1): ("Call Script", None),
 }
-SELECTS = {"Seniority Level": 0.85, "Department": 0.8, "ICP Fit": 0.65,
-           "Relationship Status": 0.7, "Contact Source": 0.6}
+SELECTS = {
+    "Seniority Level": 0.85,
+    "Department": 0.8,
+    "ICP Fit": 0.65,
+    "Relationship Status": 0.7,
+    "Contact Source": 0.6,
+}
 LANGUAGE_CHOICE = {"German": "German", "Czech": "Czech", "Dutch": "Dutch", "English": "English"}
 
 
@@ -53,7 +68,7 @@ def _contact(
     language = company.language if dice.chance(0.85) else dice.pick(list(names.FIRST_NAMES))
     first, last = text.person(dice, language)
     full = f"{first} {last}".strip()
-    created = company.row["createdTime"] + int(dice.between(0, 14) * DAY)
+    created = ctx.later(dice, company.row["createdTime"], 0, 14)
     row = world.add("Contacts", ctx.new_row(created))
     owner = company.owner if dice.chance(0.9) else None
     batches = [company.batch] if company.batch and dice.chance(0.92) else []
@@ -82,8 +97,9 @@ def _contact(
     legacy = created < ctx.clock.at(MESSAGES_TABLE_INTRODUCED) and dice.chance(LEGACY_RATE)
     if legacy or dice.chance(0.02):
         _legacy_fields(ctx, dice, contact, company)
-    _messages(ctx, mdice, world, contact, company, copy_legacy=legacy and
-              mdice.chance(LEGACY_COPIED_RATE))
+    _messages(
+        ctx, mdice, world, contact, company, copy_legacy=legacy and mdice.chance(LEGACY_COPIED_RATE)
+    )
 
 
 def _profile_fields(ctx: Context, dice: Dice, contact: Contact, company: Company) -> None:
@@ -108,8 +124,9 @@ def _profile_fields(ctx: Context, dice: Dice, contact: Contact, company: Company
         f["Profile Photo"] = [messy.attachment(dice, ctx.ids, n, expires) for n in files]
     for select, rate in SELECTS.items():
         if dice.chance(rate):
-            f[select] = seniority if select == "Seniority Level" else ctx.select(
-                dice, "Contacts", select)
+            f[select] = (
+                seniority if select == "Seniority Level" else ctx.select(dice, "Contacts", select)
+            )
     if dice.chance(0.7):
         f["Location City"] = dice.pick(cities)
     if dice.chance(0.75):
@@ -118,8 +135,11 @@ def _profile_fields(ctx: Context, dice: Dice, contact: Contact, company: Company
         f["Language"] = LANGUAGE_CHOICE[contact.language]
     if dice.chance(0.15):
         f["AI Champion"] = True
-    for score, rate in (("AI Champion Score", 0.5), ("Authority Score", 0.6),
-                        ("Contact Score", 0.7)):
+    for score, rate in (
+        ("AI Champion Score", 0.5),
+        ("Authority Score", 0.6),
+        ("Contact Score", 0.7),
+    ):
         if dice.chance(rate):
             f[score] = int(dice.between(0, 101))
     if dice.chance(0.75):
@@ -136,13 +156,15 @@ def _profile_fields(ctx: Context, dice: Dice, contact: Contact, company: Company
         f["Notes"] = dice.pick(phrases.NOTES)
     if dice.chance(0.05):
         f["Error"] = dice.pick(phrases.ERRORS)
-    for blob, rate in (("Person Summary", 0.55), ("LinkedIn Profile Summary", 0.5),
-                       ("Relationship Synthesis", 0.3)):
+    for blob, rate in (
+        ("Person Summary", 0.55),
+        ("LinkedIn Profile Summary", 0.5),
+        ("Relationship Synthesis", 0.3),
+    ):
         if dice.chance(rate):
             f[blob] = text.paragraph(dice, phrases.RESEARCH, 1, 3)
     if processed and dice.chance(0.9):
-        f["Enriched At"] = iso_ms(ctx.clock.clamp(contact.row["createdTime"] + int(
-            dice.between(0.1, 5) * DAY)))
+        f["Enriched At"] = iso_ms(ctx.later(dice, contact.row["createdTime"], 0.1, 5))
     if dice.chance(0.45):
         f["Person Enrichment Cost ($)"] = number_value(dice.between(0.001, 0.2), 4)
 
@@ -157,7 +179,8 @@ def _legacy_fields(ctx: Context, dice: Dice, contact: Contact, company: Company)
         if body_field == "LinkedIn Connect Message":
             f[body_field] = text.message(dice, lang, contact.first, name, "")[:300]
         elif body_field == "Call Script":
-            f[body_field] = text.paragraph(dice, phrases.MESSAGE_BODY[lang], 3, 5)
+            script = text.paragraph(dice, phrases.MESSAGE_BODY[lang], 3, 5)
+            f[body_field] = script.replace("{company}", name)
         else:
             f[body_field] = text.message(dice, lang, contact.first, name, signature)
         if subject_field:
@@ -166,7 +189,7 @@ def _legacy_fields(ctx: Context, dice: Dice, contact: Contact, company: Company)
         f["LinkedIn Message 2"] = text.message(dice, lang, contact.first, name, "")
     if dice.chance(0.8):
         f["Message Tone"] = ctx.select(dice, "Contacts", "Message Tone")
-    f["Message Generated At"] = iso_ms(contact.row["createdTime"] + int(dice.between(1, 9) * DAY))
+    f["Message Generated At"] = iso_ms(ctx.later(dice, contact.row["createdTime"], 1, 9))
 
 
 def _messages(
@@ -175,9 +198,9 @@ def _messages(
     n = dice.count(MESSAGES_PER_CONTACT)
     cf = contact.row["fields"]
     statuses: list[str] = []
-    when = contact.row["createdTime"] + int(dice.between(0.5, 20) * DAY)
+    when = ctx.later(dice, contact.row["createdTime"], 0.5, 20)
     for channel, step in SEQUENCE[:n]:
-        when += int(dice.between(0.02, 4) * DAY)
+        when = ctx.later(dice, when, 0.02, 4)
         row: Row = world.add("Messages", ctx.new_row(when))
         f = row["fields"]
         if dice.chance(0.997):  # a few orphaned messages lost their contact
@@ -214,23 +237,33 @@ def _messages(
         if dice.chance(0.85):
             f["Generation Cost ($)"] = number_value(dice.between(0.0005, 0.05), 4)
         if status in ("Approved", "Sent", "Delivered", "Replied") and dice.chance(0.9):
-            approved = ctx.clock.clamp(when + int(dice.between(0.01, 2) * DAY))
+            approved = ctx.later(dice, when, 0.01, 2)
             f["Approved At"] = iso_ms(approved)
             if status != "Approved" and dice.chance(0.95):
-                f["Sent At"] = iso_ms(ctx.clock.clamp(approved + int(dice.between(0.01, 1) * DAY)))
+                f["Sent At"] = iso_ms(ctx.later(dice, approved, 0.01, 1))
         if contact.batches and dice.chance(0.85):
             f["batch_name"] = contact.batches[-1]
         if dice.chance(0.8 if status == "Rejected" else 0.05):
-            f["Review Notes"] = dice.pick(["Too long", "Wrong name ✏️", "Tone too salesy",
-                                           "Bitte auf Deutsch", "OK after edits"])
+            f["Review Notes"] = dice.pick(
+                [
+                    "Too long",
+                    "Wrong name ✏️",
+                    "Tone too salesy",
+                    "Bitte auf Deutsch",
+                    "OK after edits",
+                ]
+            )
     if dice.chance(0.85):
         reachable = "Email Address" in cf or "LinkedIn URL" in cf
         cf["Message Status"] = _message_status(dice, statuses, n, reachable)
 
 
 def _campaign_for(world: World, batches: list[str], channel: str) -> str | None:
-    wanted = ("LinkedIn", "Multi-channel") if channel.startswith("LinkedIn") else (
-        "Email", "Multi-channel")
+    wanted = (
+        ("LinkedIn", "Multi-channel")
+        if channel.startswith("LinkedIn")
+        else ("Email", "Multi-channel")
+    )
     for campaign in world.campaigns:
         if campaign.batch in batches and campaign.channel in wanted:
             return str(campaign.row["id"])
@@ -243,8 +276,13 @@ def _message_status(dice: Dice, statuses: list[str], n: int, reachable: bool) ->
         if not reachable:
             return "No Channel"
         return "Generating" if dice.chance(0.2) else "Not Started"
-    for have, result in (("Replied", "Replied"), ("Sent", "Sent"), ("Delivered", "Sent"),
-                         ("Approved", "Approved"), ("Draft", "Pending Review")):
+    for have, result in (
+        ("Replied", "Replied"),
+        ("Sent", "Sent"),
+        ("Delivered", "Sent"),
+        ("Approved", "Approved"),
+        ("Draft", "Pending Review"),
+    ):
         if have in statuses:
             return result
     return "Generation Failed"

@@ -30,6 +30,17 @@ class Clock:
     def clamp(self, ts: int) -> int:
         return min(ts, self.now - 60)
 
+    def after(self, ts: int, lo_days: float, hi_days: float, u: float) -> int:
+        """A moment `lo..hi` days after `ts`, squeezed into what is left before `now`.
+
+        Squeezing (not clamping) keeps late children spread out and still after their parent,
+        instead of piling hundreds of records onto the export minute.
+        """
+        limit = self.now - 60
+        start = min(ts + int(lo_days * DAY), limit)
+        end = min(ts + int(hi_days * DAY), limit)
+        return start + int(u * (end - start))
+
 
 @lru_cache(maxsize=4096)
 def _day(day_number: int) -> str:

@@ -81,7 +81,8 @@ class Computer:
     def _rollup(self, rec: Record, fld: JSON) -> Any:
         opts = fld["options"]
         values = [
-            v for linked in self._linked(rec, opts["recordLinkFieldId"])
+            v
+            for linked in self._linked(rec, opts["recordLinkFieldId"])
             if (v := linked["fields"].get(opts["fieldIdInLinkedTable"])) is not None
         ]
         aggregate = opts.get("formula", "SUM(values)").split("(")[0].strip().upper()

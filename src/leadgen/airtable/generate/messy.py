@@ -18,7 +18,7 @@ DUPLICATE_COMPANY_NAME_RATE = 0.02  # companies reusing an earlier company's exa
 TWO_BATCH_CONTACT_RATE = 0.05  # Contacts.batch_name with two choices
 FORMULA_ERROR_RATES: dict[str, list[tuple[float, dict[str, str]]]] = {
     # field name → [(rate, error value)]: injected after computing the real value.
-    "Days Since Created": [(0.015, {"error": "#ERROR!"}), (0.01, {"specialValue": "NaN"})],
+    "Days Since Created": [(0.015, {"error": "#ERROR!"}), (0.02, {"specialValue": "NaN"})],
     "Label": [(0.01, {"error": "#ERROR!"})],
 }
 LEGAL_SUFFIXES = ["GmbH", "s.r.o.", "B.V.", "AG", "Ltd", "a.s.", "GmbH & Co. KG"]
@@ -43,8 +43,12 @@ def domain_as_written(dice: Dice, domain: str) -> str:
 def quick_wins(dice: Dice, themes: list[str]) -> str:
     """The AI's 'JSON' list of quick wins; a share is broken the ways LLM output breaks."""
     items = [
-        {"title": t, "effort": dice.pick(["low", "medium", "high"]), "impact": dice.pick(
-            ["low", "medium", "high"]), "weeks": dice.rng.randint(1, 12)}
+        {
+            "title": t,
+            "effort": dice.pick(["low", "medium", "high"]),
+            "impact": dice.pick(["low", "medium", "high"]),
+            "weeks": dice.rng.randint(1, 12),
+        }
         for t in themes
     ]
     text = json.dumps(items, ensure_ascii=False, indent=dice.pick([None, 2]))
@@ -93,8 +97,13 @@ def attachment(dice: Dice, ids: IdFactory, filename: str, expires_ms: int) -> di
         )
 
     if filename.endswith(".pdf"):
-        return {"id": ids.new("att"), "url": url(), "filename": filename,
-                "size": dice.rng.randrange(40_000, 2_000_000), "type": "application/pdf"}
+        return {
+            "id": ids.new("att"),
+            "url": url(),
+            "filename": filename,
+            "size": dice.rng.randrange(40_000, 2_000_000),
+            "type": "application/pdf",
+        }
     width = dice.pick([200, 400, 512, 800])
     height = width if dice.chance(0.7) else int(width * 1.25)
     return {

@@ -15,11 +15,6 @@ from typing import Any
 
 JSON = dict[str, Any]
 
-# Fields whose values Airtable computes; builders never set them.
-COMPUTED_TYPES = frozenset(
-    {"formula", "rollup", "count", "multipleLookupValues", "createdTime", "lastModifiedTime"}
-)
-
 
 def load_base_schema() -> JSON:
     """A fresh copy of the packaged metadata-API body (`{"tables": [...]}`)."""

@@ -32,12 +32,11 @@ def person(dice: Dice, language: str) -> tuple[str, str]:
     return first, dice.pick(names.LAST_NAMES[language])
 
 
-def company_name(dice: Dice, language: str) -> tuple[str, str]:
-    """(display name, domain stem)."""
+def company_name(dice: Dice, language: str) -> tuple[str, str, str]:
+    """(name without legal form, legal form, domain stem)."""
     prefixes, cores, suffixes = names.COMPANY_PARTS[language]
-    prefix, core = dice.pick(prefixes), dice.pick(cores)
-    stem = ascii_slug(f"{prefix} {core}")
-    return f"{prefix} {core} {dice.pick(suffixes)}", stem
+    head = f"{dice.pick(prefixes)} {dice.pick(cores)}"
+    return head, dice.pick(suffixes), ascii_slug(head)
 
 
 def email(first: str, last: str, domain: str, dice: Dice) -> str:
@@ -76,7 +75,7 @@ def linkedin_url(first: str, last: str, dice: Dice) -> str:
 
 
 def paragraph(dice: Dice, pool: list[str], lo: int, hi: int) -> str:
-    parts = dice.rng.choices(pool, k=dice.rng.randint(lo, hi))
+    parts = dice.distinct(pool, dice.upto(lo, hi))
     sep = "\n" if dice.chance(0.3) else " "
     text = sep.join(("- " + p) if sep == "\n" else p for p in parts)
     if dice.chance(0.04):
@@ -100,9 +99,9 @@ def long_text(dice: Dice, company: str, min_chars: int = 10_500) -> str:
 
 def message(dice: Dice, language: str, first: str, company: str, signature: str) -> str:
     greeting = dice.pick(phrases.GREETING[language]).replace("{first}", first)
-    body = " ".join(dice.rng.choices(phrases.MESSAGE_BODY[language], k=dice.rng.randint(2, 4)))
-    body = body.replace("{company}", company)
-    text = f"{greeting}\n\n{body[0].upper()}{body[1:]}\n\n{dice.pick(phrases.SIGN_OFF[language])}"
+    pool = phrases.MESSAGE_BODY[language]
+    body = " ".join(dice.distinct(pool, dice.upto(2, 4))).replace("{company}", company)
+    text = f"{greeting}\n\n{body}\n\n{dice.pick(phrases.SIGN_OFF[language])}"
     if signature:
         text += f",\n{signature}"
     if dice.chance(0.12):
