@@ -8,7 +8,13 @@ import time
 import pytest
 
 from leadgen.airtable.emulator.ratelimit import RateLimiter
-from leadgen.airtable.export.pacing import Pacer, PacerRegistry, base_id_from_path
+from leadgen.airtable.export.pacing import (
+    JITTER_SHARE,
+    MAX_JITTER_ALLOWANCE,
+    Pacer,
+    PacerRegistry,
+    base_id_from_path,
+)
 
 
 class FakeTime:
@@ -41,7 +47,7 @@ def test_spacing_gives_just_under_the_limit() -> None:
     pacer = Pacer(5.0, margin=0.02, clock=ft.clock, sleep=ft.sleep)
     sends = []
     for _ in range(51):
-        pacer.acquire()
+        pacer.release(pacer.acquire())
         sends.append(ft.now)
     # 50 intervals of (1 + 0.02) / 5 s: 98 % of 5 req/s, never 6 in one second.
     assert sends[-1] - sends[0] == pytest.approx(50 * 0.204)
@@ -55,7 +61,7 @@ def test_late_sender_cannot_squeeze_a_sixth_request_into_a_window() -> None:
     pacer = Pacer(5.0, margin=0.02, clock=ft.clock, sleep=ft.sleep)
     sends = []
     for i in range(20):
-        pacer.acquire()
+        pacer.release(pacer.acquire())
         sends.append(ft.now)
         if i == 3:
             ft.now += 0.15  # the caller was slow to send: the next slot moves with it
@@ -66,19 +72,19 @@ def test_late_sender_cannot_squeeze_a_sixth_request_into_a_window() -> None:
 def test_penalty_blocks_every_request_to_the_base() -> None:
     ft = FakeTime()
     pacer = Pacer(5.0, clock=ft.clock, sleep=ft.sleep)
-    pacer.acquire()
+    pacer.release(pacer.acquire())
     pacer.penalize(30.0)
     start = ft.now
-    waited = pacer.acquire()
+    pacer.release(pacer.acquire())
     assert ft.now - start == pytest.approx(30.0)
-    assert waited == pytest.approx(30.0)
+    assert pacer.waited == pytest.approx(30.0)
 
 
 def test_penalty_arriving_while_a_thread_sleeps_is_honoured() -> None:
     """A thread already waiting for its slot re-checks after waking (another thread saw 429)."""
     ft = FakeTime()
-    pacer = Pacer(5.0, clock=ft.clock, sleep=ft.sleep)
-    pacer.acquire()
+    pacer = Pacer(5.0, margin=0.01, clock=ft.clock, sleep=ft.sleep)
+    pacer.release(pacer.acquire())
     original_sleep = ft.sleep
 
     def sleep_and_get_penalised(seconds: float) -> None:
@@ -88,8 +94,44 @@ def test_penalty_arriving_while_a_thread_sleeps_is_honoured() -> None:
 
     pacer._sleep = sleep_and_get_penalised
     start = ft.now
-    pacer.acquire()
-    assert ft.now - start == pytest.approx(0.204 + 10.0)
+    pacer.release(pacer.acquire())
+    assert ft.now - start == pytest.approx(0.202 + 10.0)
+
+
+def test_each_429_widens_the_margin_up_to_a_cap() -> None:
+    ft = FakeTime()
+    pacer = Pacer(5.0, margin=0.01, clock=ft.clock, sleep=ft.sleep)
+    margins = []
+    for _ in range(8):
+        pacer.penalize(1.0)
+        margins.append(pacer.margin)
+    assert margins[:3] == pytest.approx([0.02, 0.04, 0.08])
+    assert margins[-1] == pytest.approx(0.25)
+
+
+def test_a_slow_answer_widens_the_window_anchored_on_it() -> None:
+    """A request answered 50 ms slower than usual may have been counted late."""
+    ft = FakeTime()
+    pacer = Pacer(5.0, margin=0.01, clock=ft.clock, sleep=ft.sleep)
+    first = pacer.acquire()
+    start = ft.now
+    ft.now += 0.05  # 50 ms answer
+    pacer.release(first)
+    for _ in range(4):
+        pacer.release(pacer.acquire())  # answered instantly: the floor is 0
+    pacer.release(pacer.acquire())
+    assert ft.now - start == pytest.approx(1.01 + JITTER_SHARE * 0.05)
+
+
+def test_a_request_in_flight_holds_its_window_open_up_to_a_cap() -> None:
+    ft = FakeTime()
+    pacer = Pacer(5.0, margin=0.01, clock=ft.clock, sleep=ft.sleep)
+    hung = pacer.acquire()  # never answered
+    start = hung.sent
+    for _ in range(4):
+        pacer.release(pacer.acquire())
+    pacer.release(pacer.acquire())
+    assert ft.now - start == pytest.approx(1.01 + MAX_JITTER_ALLOWANCE)
 
 
 def test_fractional_rate_keeps_the_average() -> None:
@@ -97,7 +139,7 @@ def test_fractional_rate_keeps_the_average() -> None:
     pacer = Pacer(2.5, margin=0.0, clock=ft.clock, sleep=ft.sleep)
     sends = []
     for _ in range(26):
-        pacer.acquire()
+        pacer.release(pacer.acquire())
         sends.append(ft.now)
     assert (len(sends) - 1) / (sends[-1] - sends[0]) == pytest.approx(2.5)
 
@@ -108,7 +150,7 @@ def test_pacer_sequence_never_trips_the_emulators_window() -> None:
     pacer = Pacer(5.0, clock=ft.clock, sleep=ft.sleep)
     server = RateLimiter(5.0, 30.0, clock=ft.clock)
     for _ in range(200):
-        pacer.acquire()
+        pacer.release(pacer.acquire())
         assert server.admit()
 
 
@@ -120,7 +162,8 @@ def test_threads_sharing_a_pacer_stay_under_the_limit() -> None:
 
     def worker() -> None:
         for _ in range(15):
-            registry.for_base("appX").acquire()
+            pacer = registry.for_base("appX")
+            pacer.release(pacer.acquire())
             with lock:
                 sends.append(time.monotonic())
 

@@ -58,6 +58,7 @@ class ExportOptions:
     concurrency: int = 4
     timeout: tuple[float, float] = (10.0, 60.0)
     fresh: bool = False
+    max_restarts: int = 5  # expired iterators per table before giving up (each = a full re-read)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -93,6 +94,7 @@ class _Run:
     checkpoint: Checkpoint
     progress: ExportProgress
     stats: RequestStats
+    max_restarts: int
     stop: threading.Event = field(default_factory=threading.Event)
 
     def read_table(self, table: JSON, result: TableResult, task_id: TaskID) -> None:
@@ -108,7 +110,13 @@ class _Run:
                     return new
 
                 result.restarts = scan_table(
-                    self.api, self.base_id, table["id"], add_page, stats=self.stats, stop=self.stop
+                    self.api,
+                    self.base_id,
+                    table["id"],
+                    add_page,
+                    stats=self.stats,
+                    stop=self.stop,
+                    max_restarts=self.max_restarts,
                 )
                 count, sha = writer.commit()
             self.checkpoint.finish_table(table["id"], count=count, sha256=sha)
@@ -178,7 +186,7 @@ def export_base(
         failure: Exception | None = None
         failed_table = ""
         with ExportProgress(console, enabled=show_progress) as progress:
-            run = _Run(api, base_id, out, checkpoint, progress, stats)
+            run = _Run(api, base_id, out, checkpoint, progress, stats, options.max_restarts)
             todo = [t for t in tables if t["id"] not in finished]
             tasks = {
                 t["id"]: progress.add_table(t["name"], checkpoint.previous_count(t["id"]))
@@ -211,6 +219,12 @@ def export_base(
 
         summary.seconds = time.monotonic() - started
         summary.stats = stats.as_dict()
+        pacer = pacers.for_base(base_id)
+        summary.pacing = {
+            "budget_idle_seconds": round(pacer.idle, 2),
+            "waited_seconds": round(pacer.waited, 2),
+            "final_margin": round(pacer.margin, 3),
+        }
         summary.complete = checkpoint.finish(exported_at=utc_now())
     if failure is not None:
         if isinstance(failure, AirtableError | ConfigError):

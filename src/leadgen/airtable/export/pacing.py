@@ -5,16 +5,24 @@ Airtable allows 5 requests/s per base and answers a burst with 429 and a 30 s pe
 paces itself instead: one `Pacer` per base id, shared by every thread that talks to the base, so
 the limit holds however the work is split (tables read concurrently, retries, the schema call).
 
-A pacer enforces two things, both measured on the *actual* send times:
+A pacer enforces, for each base:
 
 * spacing — consecutive requests are at least `(window + margin) / rate` apart, which keeps
-  the traffic smooth (no bursts that the server might see compressed by network jitter);
+  the traffic smooth (no bursts that the server might see compressed by jitter);
 * a sliding window — at most `capacity` requests in any `window + margin` seconds, mirroring
-  the server's own check, so a thread that wakes late cannot squeeze a sixth request into a
-  one-second window.
+  the server's own check (the emulator's, and what §2.1 describes), measured on *actual* send
+  times so a thread that wakes late cannot squeeze a sixth request into a window;
+* a jitter allowance — the server counts a request when it arrives, which may be later than we
+  sent it (a busy server, a congested link). We cannot see that moment, but a request whose
+  answer took longer than the fastest recent answer may have been counted up to that much
+  later, so the window anchored on it is extended by that excess. A window anchored on a
+  request still in flight keeps growing until its answer is in (up to 0.2 s). This keeps a loaded
+  machine at zero 429s (bench/bench_export.py saw arrivals compressed by up to ~40 ms under
+  load, enough to trip a fixed 20 ms margin).
 
 `penalize(seconds)` blocks the whole base after a 429: every waiting or future request waits
-until the penalty is over (Airtable says "wait 30 seconds before subsequent requests").
+until the penalty is over (Airtable says "wait 30 seconds before subsequent requests"), and
+doubles the margin, since whatever caused the 429 may be jitter we did not see.
 Time is injectable (`clock`, `sleep`) so all of this is unit-tested without waiting.
 """
 
@@ -25,6 +33,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -38,13 +47,36 @@ AIRTABLE_PAGE_SIZE = 100
 AIRTABLE_PENALTY_SECONDS = 30.0
 """How long Airtable refuses a base's requests after a 429 (reference/airtable_api.md §2.1)."""
 
-DEFAULT_MARGIN = 0.02
-"""Seconds added to each one-second window: 20 ms of slack for scheduling and network jitter
-between our clock and the server's, i.e. 5 req / 1.02 s = 98 % of the limit."""
+DEFAULT_MARGIN = 0.01
+"""Seconds added to each one-second window on top of the jitter allowance: 5 req / 1.01 s is
+99 % of the limit before the allowance (which is ~0 when answers come back at a steady pace)."""
+
+MAX_MARGIN = 0.25
+LATENCY_SAMPLES = 64  # recent answers whose fastest sets the "normal" latency
+POLL_SECONDS = 0.05  # re-check interval while the window depends on a request in flight
+MAX_JITTER_ALLOWANCE = 0.2
+"""Cap on the allowance: an answer slower than that was slow in the server's work or on the way
+back (the emulator's `slow` fault sleeps after counting), and one hung request must not stall
+the base for the whole read timeout."""
+
+JITTER_SHARE = 1.0
+"""Share of a slow answer's extra latency assumed to have happened *before* the server counted
+the request. 1.0 is the safe bound (the server counted it at the latest when it answered).
+Measured on the loaded 2-CPU bench box: a 20 ms margin alone met one 429 in three runs; a share
+of 0.5 met one (6 requests 0.974 s apart); the whole share held (closest 1.006 s) at a cost of
+~2-4 % of the limit under load, ~0 when answers come back at a steady pace."""
+
+
+@dataclass
+class Send:
+    """One request's place in the window: when it left and when its answer was complete."""
+
+    sent: float
+    done: float | None = None
 
 
 class Pacer:
-    """A thread-safe limiter for one base: spacing + sliding window + penalty."""
+    """A thread-safe limiter for one base: spacing + sliding window + jitter + penalty."""
 
     def __init__(
         self,
@@ -62,50 +94,79 @@ class Pacer:
         self.capacity = max(1, math.floor(rate * window))
         self.window = self.capacity / rate
         self.margin = margin
-        self.interval = (self.window + margin) / self.capacity
         self._clock = clock
         self._sleep = sleep
         self._turn = threading.Lock()  # one thread at a time waits for the next slot
-        self._state = threading.Lock()  # guards the fields below (penalize() must not wait)
-        self._sends: deque[float] = deque(maxlen=self.capacity)
+        self._state = threading.Lock()  # guards the fields below (release/penalize never wait)
+        self._sends: deque[Send] = deque(maxlen=self.capacity)
+        self._latencies: deque[float] = deque(maxlen=LATENCY_SAMPLES)
         self._blocked_until = -math.inf
         self.waited = 0.0
+        # Seconds a slot was free and no request was ready: budget lost to our own slowness.
+        self.idle = 0.0
+
+    @property
+    def interval(self) -> float:
+        return (self.window + self.margin) / self.capacity
 
     @property
     def effective_rate(self) -> float:
-        """Requests per second this pacer allows in steady state."""
+        """Requests per second this pacer allows in steady state with steady latency."""
         return self.capacity / (self.window + self.margin)
 
-    def _next_slot(self) -> float:
+    def _excess(self, send: Send, now: float) -> float:
+        """How much later than a normal request the server may have counted `send`."""
+        latency = (send.done if send.done is not None else now) - send.sent
+        floor = min(self._latencies) if self._latencies else 0.0
+        return min(MAX_JITTER_ALLOWANCE, JITTER_SHARE * max(0.0, latency - floor))
+
+    def _next_slot(self, now: float) -> tuple[float, bool]:
+        """The earliest send time allowed now, and whether it depends on a request in flight."""
         with self._state:
             slot = self._blocked_until
             if self._sends:
-                slot = max(slot, self._sends[-1] + self.interval)
+                slot = max(slot, self._sends[-1].sent + self.interval)
+            in_flight = False
             if len(self._sends) == self.capacity:
-                slot = max(slot, self._sends[0] + self.window + self.margin)
-            return slot
+                oldest = self._sends[0]
+                in_flight = oldest.done is None
+                anchor = oldest.sent + self.window + self.margin + self._excess(oldest, now)
+                slot = max(slot, anchor)
+            return slot, in_flight
 
-    def acquire(self) -> float:
-        """Block until this request may be sent; returns the seconds waited."""
+    def acquire(self) -> Send:
+        """Block until a request may be sent; pass the result to `release` when it is answered."""
         waited = 0.0
         with self._turn:
             while True:
                 now = self._clock()
-                slot = self._next_slot()
+                slot, in_flight = self._next_slot(now)
                 if slot <= now:
+                    if self._sends and not waited:
+                        self.idle += now - slot
                     break
-                # Re-check after sleeping: a 429 seen by another thread meanwhile moves the slot.
-                self._sleep(slot - now)
-                waited += slot - now
+                # Re-check after sleeping: a 429 seen by another thread meanwhile moves the slot,
+                # and so does the answer (or not) of a request still in flight.
+                pause = min(slot - now, POLL_SECONDS) if in_flight else slot - now
+                self._sleep(pause)
+                waited += pause
+            send = Send(sent=now)
             with self._state:
-                self._sends.append(now)
+                self._sends.append(send)
                 self.waited += waited
-        return waited
+        return send
+
+    def release(self, send: Send) -> None:
+        """The answer to `send` is complete (or the attempt failed)."""
+        with self._state:
+            send.done = self._clock()
+            self._latencies.append(send.done - send.sent)
 
     def penalize(self, seconds: float) -> None:
         """Hold every request to this base for `seconds` from now (after a 429)."""
         with self._state:
             self._blocked_until = max(self._blocked_until, self._clock() + seconds)
+            self.margin = min(MAX_MARGIN, max(2 * self.margin, 2 * DEFAULT_MARGIN))
 
     @property
     def blocked_until(self) -> float:

@@ -34,14 +34,17 @@ class RecordsColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         total = f"{int(task.total):,}" if task.total is not None else "?"
-        return Text(f"{int(task.completed):,}/{total} records", style="progress.download")
+        return Text(f"{int(task.completed):,}/{total}", style="progress.download")
 
 
 class RateColumn(ProgressColumn):
-    """Records per second over the last few seconds."""
+    """Records per second: recent speed while reading, the table's average once done."""
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
+        elapsed = task.elapsed or 0.0
+        speed = task.speed if not task.stop_time else None
+        if speed is None and elapsed > 0:
+            speed = task.completed / elapsed
         return Text(f"{speed:,.0f} rec/s" if speed else "– rec/s", style="progress.data.speed")
 
 
@@ -50,8 +53,8 @@ class ExportProgress:
 
     def __init__(self, console: Console, *, enabled: bool = True) -> None:
         self.progress = Progress(
-            TextColumn("[bold]{task.description:<24}"),
-            BarColumn(),
+            TextColumn("[bold]{task.description:<20}"),
+            BarColumn(bar_width=16),
             RecordsColumn(),
             RateColumn(),
             TimeElapsedColumn(),
@@ -70,7 +73,7 @@ class ExportProgress:
         self.progress.stop()
 
     def add_table(self, name: str, total: int | None) -> TaskID:
-        return self.progress.add_task(name[:24], total=total, start=False)
+        return self.progress.add_task(name[:20], total=total, start=False)
 
     def start_table(self, task: TaskID) -> None:
         self.progress.start_task(task)
@@ -107,6 +110,7 @@ class ExportSummary:
     rate_limit: float = 5.0
     tables: list[TableResult] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
+    pacing: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -145,6 +149,7 @@ class ExportSummary:
             "ceiling_records_per_second": self.ceiling,
             "share_of_ceiling": round(self.records_per_second / self.ceiling, 4),
             **self.stats,
+            "pacing": self.pacing,
         }
 
     def render(self, console: Console) -> None:

@@ -145,7 +145,7 @@ class PacedAdapter(HTTPAdapter):
         failures = 0
         rate_limited = 0
         while True:
-            pacer.acquire()
+            ticket = pacer.acquire()
             self.stats.add(requests=1)
             try:
                 response = super().send(
@@ -159,6 +159,7 @@ class PacedAdapter(HTTPAdapter):
                 _ = response.content  # read the body here, so a drop mid-body is retried
                 self._answered = True
             except TRANSIENT_ERRORS:
+                pacer.release(ticket)  # before the backoff sleep: that is not latency
                 failures += 1
                 self.stats.add(network_errors=1)
                 limit = (
@@ -171,6 +172,9 @@ class PacedAdapter(HTTPAdapter):
                 self.stats.add(retries=1)
                 self._sleep(self._backoff(failures))
                 continue
+            finally:
+                if ticket.done is None:  # answered, or failed in a way we do not retry
+                    pacer.release(ticket)
 
             if response.status_code == 429:
                 rate_limited += 1
