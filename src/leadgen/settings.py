@@ -19,6 +19,13 @@ class Settings(BaseSettings):
     # Application connection (the role that owns nothing and cannot bypass RLS).
     # Derived from database_url with user `leadgen_app` when unset.
     app_database_url: str | None = None
+    # Platform path (BYPASSRLS): login/key lookup and tenant creation in the API.
+    # Derived from database_url with user `leadgen_admin` when unset.
+    admin_database_url: str | None = None
+    # Passwords `leadgen db upgrade` gives the login roles (unset: no password, for trust auth
+    # on a private network, the demo and tests).
+    app_role_password: SecretStr | None = None
+    admin_role_password: SecretStr | None = None
     airtable_token: SecretStr | None = None
     airtable_endpoint: str = "https://api.airtable.com"
     # Where the embedded PostgreSQL, demo snapshots and reports live.

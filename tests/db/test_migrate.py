@@ -68,3 +68,30 @@ def test_tables_are_owned_by_the_owner_role(database_url: str) -> None:
             await conn.close()
 
     assert run_async(owners()) == {"leadgen_owner"}
+
+
+def test_login_role_passwords_are_set(fresh_database: Callable[[], str]) -> None:
+    url = fresh_database()
+    run_async(migrate.upgrade(url, role_passwords={"leadgen_app": "s3cret-'quote"}))
+
+    async def has_password() -> bool:
+        conn = await asyncpg.connect(url)
+        try:
+            return bool(await conn.fetchval(
+                "SELECT rolpassword IS NOT NULL FROM pg_authid WHERE rolname = 'leadgen_app'"))
+        finally:
+            await conn.close()
+
+    try:
+        assert run_async(has_password())
+        with pytest.raises(SchemaError, match="unknown login role"):
+            run_async(migrate.upgrade(url, role_passwords={"postgres": "x"}))
+    finally:  # roles are cluster-wide: leave the test server as we found it (trust auth)
+        async def clear() -> None:
+            conn = await asyncpg.connect(url)
+            try:
+                await conn.execute("ALTER ROLE leadgen_app PASSWORD NULL")
+            finally:
+                await conn.close()
+
+        run_async(clear())

@@ -59,6 +59,14 @@ def app_database_url(settings: Settings | None = None) -> str:
     return with_user(database_url(settings), APP_ROLE)
 
 
+def admin_database_url(settings: Settings | None = None) -> str:
+    """The platform path's URL: ADMIN_DATABASE_URL, else DATABASE_URL as `leadgen_admin`."""
+    settings = settings or get_settings()
+    if settings.admin_database_url:
+        return settings.admin_database_url
+    return with_user(database_url(settings), ADMIN_ROLE)
+
+
 async def connect(url: str, **kwargs: Any) -> asyncpg.Connection:
     try:
         return await asyncpg.connect(url, **kwargs)

@@ -23,6 +23,7 @@ from leadgen.db.connect import OWNER_ROLE, connect
 from leadgen.errors import SchemaError
 
 LOCK_KEY = 0x1EAD6E7  # advisory lock id for upgrades
+LOGIN_ROLES = ("leadgen_app", "leadgen_admin")
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,30 @@ async def applied_migrations(conn: asyncpg.Connection) -> dict[str, str]:
     return {r["version"]: r["checksum"] for r in rows}
 
 
-async def upgrade(url: str, migrations: list[Migration] | None = None) -> list[Migration]:
-    """Apply pending migrations; return those applied (empty when up to date)."""
+async def upgrade(
+    url: str, migrations: list[Migration] | None = None, *,
+    role_passwords: dict[str, str] | None = None,
+) -> list[Migration]:
+    """Apply pending migrations; return those applied (empty when up to date).
+
+    `role_passwords` ({"leadgen_app": …, "leadgen_admin": …}) sets the login roles' passwords,
+    for servers that use password auth (APP_ROLE_PASSWORD / ADMIN_ROLE_PASSWORD).
+    """
     migrations = available_migrations() if migrations is None else migrations
     conn = await connect(url)
     try:
         await conn.execute("SELECT pg_advisory_lock($1)", LOCK_KEY)
         try:
-            return await _upgrade_locked(conn, migrations)
+            applied = await _upgrade_locked(conn, migrations)
+            for role, password in (role_passwords or {}).items():
+                if role not in LOGIN_ROLES:
+                    raise SchemaError(f"unknown login role {role!r}")
+                # ALTER ROLE takes no bind parameters: quote the literal in the server.
+                statement = await conn.fetchval(
+                    "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
+                    role, password)
+                await conn.execute(statement)
+            return applied
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", LOCK_KEY)
     finally:

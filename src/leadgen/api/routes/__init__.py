@@ -1,0 +1,27 @@
+"""One router per resource; `ERRORS` documents the error responses every route may return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leadgen.api.schemas import ErrorOut
+
+_CODES = {
+    400: "Malformed input (e.g. a cursor this API did not hand out)",
+    401: "Not signed in, session ended, or unknown/revoked API key",
+    403: "Role not allowed, or CSRF check failed",
+    404: "No such record in your tenant",
+    409: "Conflict with the current state",
+    412: "If-Match is stale: the body's `current` is the message now",
+    422: "Request does not match the schema",
+    428: "If-Match is missing or malformed",
+    503: "Database unavailable",
+}
+
+
+def errors(*extra: int) -> dict[int | str, dict[str, Any]]:
+    codes = {401, 403, 404, 422, 503, 400, 409, *extra}
+    return {c: {"model": ErrorOut, "description": _CODES.get(c, "error")} for c in sorted(codes)}
+
+
+ERRORS = errors()

@@ -1,0 +1,160 @@
+"""Messages: the review queue (list, counts), one message with its ETag, edits, create, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import orjson
+from fastapi import APIRouter, Header, Query
+from starlette.responses import Response
+
+from leadgen.api.deps import MessageWriter, Reader, Reviewer, TenantConn
+from leadgen.api.errors import ApiError, not_found
+from leadgen.api.responses import (
+    decode_cursor,
+    encode_cursor,
+    json_response,
+    raw_json_response,
+)
+from leadgen.api.routes import errors
+from leadgen.api.schemas import (
+    STATUSES,
+    MessageChannel,
+    MessageCounts,
+    MessageCreate,
+    MessageOut,
+    MessagePage,
+    MessagePatch,
+    MessageStatus,
+    VersionConflictOut,
+)
+from leadgen.sql import queries
+
+router = APIRouter(prefix="/api/messages", tags=["messages"], responses=errors())
+sql = queries("api/messages")
+FIRST_RANK = -(2**31)  # below every review_rank: the keyset start of the first page
+FIRST_ID = UUID(int=0)
+
+
+def like(q: str | None) -> str | None:
+    """An ILIKE pattern matching `q` literally anywhere."""
+    if q is None or not q.strip():
+        return None
+    escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """The version in an If-Match header (`"7"`, `W/"7"` or `7`); None when absent."""
+    if value is None:
+        return None
+    text = value.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise ApiError(428, "precondition_required", "If-Match must carry this message's ETag",
+                       hint='send If-Match: "<version>" from the ETag of GET /api/messages/{id}')
+    return int(text)
+
+
+async def current_doc(conn: Any, tenant_id: UUID, message_id: UUID) -> Any:
+    row = await sql.message_doc(conn, tenant_id=tenant_id, id=message_id)
+    if row is None:
+        raise not_found("message")
+    return row
+
+
+def message_response(row: Any, status: int = 200) -> Response:
+    return raw_json_response(row["doc"], status=status, headers={"ETag": f'"{row["version"]}"'})
+
+
+def version_conflict(row: Any) -> ApiError:
+    return ApiError(412, "version_conflict",
+                    "someone else changed this message since you loaded it",
+                    hint="review the current version (in `current`) and apply your change again",
+                    extra={"current": orjson.loads(row["doc"])},
+                    headers={"ETag": f'"{row["version"]}"'})
+
+
+@router.get("", response_model=MessagePage)
+async def list_messages(
+    conn: TenantConn, who: Reader,
+    owner_id: UUID | None = None, status: MessageStatus | None = None,
+    channel: MessageChannel | None = None, batch_id: UUID | None = None,
+    campaign_id: UUID | None = None, q: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50, cursor: str | None = None,
+) -> Response:
+    """The review queue: best contacts first (contact_score DESC NULLS LAST, id)."""
+    after_rank, after_id = (FIRST_RANK, FIRST_ID) if cursor is None else decode_cursor(
+        cursor, (int, UUID))
+    row = await sql.list_messages(
+        conn, tenant_id=who.tenant_id, by_owner=owner_id is not None,
+        by_status=status is not None, owner_id=owner_id,
+        status_code=STATUSES.index(status) + 1 if status else None,
+        after_rank=after_rank, after_id=after_id, channel=channel, batch_id=batch_id,
+        campaign_id=campaign_id, q=like(q), fetch=limit + 1, limit=limit,
+    )
+    next_cursor = encode_cursor(row["last_rank"], row["last_id"]) if row["has_more"] else None
+    body = b'{"items":' + row["items"].encode() + b',"next_cursor":' + orjson.dumps(
+        next_cursor) + b"}"
+    return raw_json_response(body)
+
+
+@router.get("/counts", response_model=MessageCounts)
+async def message_counts(
+    conn: TenantConn, who: Reader,
+    owner_id: UUID | None = None, channel: MessageChannel | None = None,
+    batch_id: UUID | None = None, campaign_id: UUID | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    counts = dict.fromkeys(STATUSES, 0)
+    async for r in sql.message_counts(
+        conn, tenant_id=who.tenant_id, owner_id=owner_id, channel=channel, batch_id=batch_id,
+        campaign_id=campaign_id, q=like(q),
+    ):
+        counts[r["status"]] = r["n"]
+    return json_response(counts)
+
+
+@router.get("/{message_id}", response_model=MessageOut)
+async def get_message(message_id: UUID, conn: TenantConn, who: Reader) -> Response:
+    return message_response(await current_doc(conn, who.tenant_id, message_id))
+
+
+@router.patch("/{message_id}", response_model=MessageOut,
+              responses=errors(412, 428) | {412: {"model": VersionConflictOut}})
+async def edit_message(
+    message_id: UUID, patch: MessagePatch, conn: TenantConn, who: Reviewer,
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """Edit subject/body/tone/notes; If-Match is required (428 without, 412 when stale)."""
+    version = parse_if_match(if_match)
+    if version is None:
+        raise ApiError(428, "precondition_required", "edits need the version you are editing",
+                       hint='send If-Match: "<version>" (the ETag of GET /api/messages/{id})')
+    fields = patch.model_fields_set
+    updated = await sql.edit_message(
+        conn, tenant_id=who.tenant_id, id=message_id, version=version,
+        set_subject="subject" in fields, subject=patch.subject, body=patch.body,
+        tone=patch.tone, set_notes="review_notes" in fields, review_notes=patch.review_notes,
+    )
+    row = await current_doc(conn, who.tenant_id, message_id)
+    if updated is None:
+        raise version_conflict(row)
+    return message_response(row)
+
+
+@router.post("", response_model=MessageOut, status_code=201)
+async def create_message(body: MessageCreate, conn: TenantConn, who: MessageWriter) -> Response:
+    """Add a generated message (n8n); owner and batch default to the contact's."""
+    new_id = await sql.create_message(conn, tenant_id=who.tenant_id, **body.model_dump())
+    if new_id is None:
+        raise ApiError(404, "not_found", "no such contact",
+                       hint="contact_id must be a contact of your workspace")
+    return message_response(await current_doc(conn, who.tenant_id, new_id), status=201)
+
+
+@router.delete("/{message_id}", status_code=204, response_class=Response)
+async def delete_message(message_id: UUID, conn: TenantConn, who: MessageWriter) -> Response:
+    if await sql.delete_message(conn, tenant_id=who.tenant_id, id=message_id) is None:
+        raise not_found("message")
+    return Response(status_code=204)

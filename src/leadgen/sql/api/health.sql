@@ -1,0 +1,2 @@
+-- name: applied_versions
+SELECT version FROM schema_migrations;

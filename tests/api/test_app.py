@@ -1,0 +1,55 @@
+"""The application shell: health, readiness, OpenAPI, JSON errors everywhere under /api."""
+
+from __future__ import annotations
+
+from api_support import client_for
+from fastapi import FastAPI
+
+from leadgen.db.migrate import available_migrations
+
+
+async def test_health_and_readiness(api: FastAPI) -> None:
+    client = client_for(api)
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["schema_version"] == available_migrations()[-1].version
+    assert "server-timing" in ready.headers and ready.headers["x-content-type-options"]
+
+
+async def test_openapi_documents_every_endpoint_with_a_response_model(api: FastAPI) -> None:
+    doc = (await client_for(api).get("/openapi.json")).json()
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            ok = operation["responses"].get("200") or operation["responses"].get("201") or \
+                operation["responses"].get("204")
+            assert ok is not None, (method, path)
+            if "204" not in operation["responses"]:
+                content = ok.get("content", {})
+                assert content and any(c.get("schema") for c in content.values()), (method, path)
+    assert (await client_for(api).get("/docs")).status_code == 200
+
+
+async def test_unknown_api_paths_and_bad_input_are_json_errors(api: FastAPI) -> None:
+    client = client_for(api)
+    missing = await client.get("/api/nothing/here")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+    wrong_method = await client.delete("/api/auth/me")
+    assert wrong_method.status_code in (401, 404, 405)
+    assert "error" in wrong_method.json()
+    bad = await client.post("/api/auth/login", content=b"{not json",
+                            headers={"Content-Type": "application/json"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "validation_error"
+    assert "Traceback" not in bad.text
+
+
+async def test_dashboard_is_served_at_the_root_after_the_api(api: FastAPI) -> None:
+    from leadgen.api.app import DASHBOARD_DIR
+
+    response = await client_for(api).get("/")
+    if (DASHBOARD_DIR / "index.html").exists():
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+    else:
+        assert response.status_code == 404
