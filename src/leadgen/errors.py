@@ -9,7 +9,8 @@ A user sees what went wrong and what to do; never a traceback for bad input.
     ├── AirtableError           exit 6   auth, unknown base, network
     ├── MappingError            exit 7   mapping does not cover the base
     ├── NotFound                exit 8   tenant / user / record not found
-    └── LoadRejected            exit 3   load finished with more rejects than allowed
+    ├── LoadRejected            exit 3   load finished with more rejects than allowed
+    └── (migration.verify_report.VerifyFailed  exit 9   verify found unexpected differences)
 """
 
 from __future__ import annotations
@@ -75,4 +76,5 @@ EXIT_CODES: dict[int, str] = {
     6: "Airtable problem (token, base, network)",
     7: "mapping does not cover the base",
     8: "not found",
+    9: "verify found unexpected differences",
 }
