@@ -1,1 +1,1 @@
-"""Everything that speaks Airtable: snapshots, the formula language, the emulator, export, generation."""
+"""Everything that speaks Airtable: snapshots, formulas, the emulator, export and generation."""
