@@ -172,3 +172,22 @@ async def test_machine_creates_and_deletes_but_cannot_review(
     deleted = await machine.delete(f"/api/messages/{message['id']}")
     assert deleted.status_code == 204
     assert (await machine.get(f"/api/messages/{message['id']}")).status_code == 404
+
+
+async def test_counts_survive_a_message_without_status(
+    api: FastAPI, database_url: str, seeded: tuple[SeededTenant, SeededTenant],
+    reviewer: httpx.AsyncClient,
+) -> None:
+    """A migrated message whose Airtable Status was empty has a NULL status (bug: 500)."""
+    [message_id] = await add_messages(database_url, seeded[0], [12])
+    conn = await asyncpg.connect(database_url)
+    try:
+        async with admin_transaction(conn):
+            await conn.execute("UPDATE messages SET status = NULL WHERE id = $1",
+                               uuid.UUID(message_id))
+    finally:
+        await conn.close()
+    owner = str(seeded[0].ids["owners"])
+    response = await reviewer.get("/api/messages/counts", params={"owner_id": owner})
+    assert response.status_code == 200
+    assert None not in response.json() and "null" not in response.json()

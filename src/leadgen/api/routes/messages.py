@@ -111,7 +111,8 @@ async def message_counts(
         conn, tenant_id=who.tenant_id, owner_id=owner_id, channel=channel, batch_id=batch_id,
         campaign_id=campaign_id, q=like(q),
     ):
-        counts[r["status"]] = r["n"]
+        if r["status"] is not None:  # a message migrated without a status is in no bucket
+            counts[r["status"]] = r["n"]
     return json_response(counts)
 
 

@@ -140,9 +140,11 @@ export function mountBatches(main, { route }) {
       h("p", { class: "small", style: "margin-top:.75rem" },
         h("a", { href: buildHash("messages", { batch: batch.id || selected, owner: "all", status: "draft" }) }, "Review this batch's drafts →")));
 
-    detail.append(h("h2", { style: "margin-top:.5rem" }, batch.name || "Batch"),
+    // Node.append() would print a null child as the text "null": leave absent parts out.
+    detail.append(...[h("h2", { style: "margin-top:.5rem" }, batch.name || "Batch"),
       batch.description ? h("p", { class: "muted" }, batch.description) : null,
-      h("div", { class: "chart-grid" }, companiesCard, funnelCard, costCard, msgCard, contactsCard));
+      h("div", { class: "chart-grid" }, companiesCard, funnelCard, costCard, msgCard, contactsCard),
+    ].filter(Boolean));
   }
 
   async function load() {
