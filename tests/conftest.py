@@ -105,3 +105,9 @@ def two_tenants(database_url: str) -> tuple[SeededTenant, SeededTenant]:
     a = run_async(seed_tenant(database_url, f"a-{suffix}"))
     b = run_async(seed_tenant(database_url, f"b-{suffix}"))
     return a, b
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread until the session ends, which would break every asyncio test scheduled after it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -1,0 +1,208 @@
+"""Loading: COPY into temp staging tables, upsert what changed, delete what disappeared.
+
+All inside the caller's ONE tenant transaction (as leadgen_owner, app.tenant_id set, audit
+off), so a crash leaves the tenant as it was and RLS keeps every statement inside the tenant.
+
+    stage_<t>  ← copy_records_to_table (binary COPY) as the transform streams chunks
+    <t>        ← INSERT … SELECT FROM stage_<t> ON CONFLICT (key) DO UPDATE SET …
+                 WHERE (row) IS DISTINCT FROM (excluded)        (unchanged rows untouched)
+                 as soon as an Airtable table is done (`complete`), parents first, so the
+                 database works while the transform moves on to the next table
+    DELETE     at the end (`finish`), children first: rows the migration owns
+               (airtable_record_id set, or a parent that has one) that are not in the
+               stage — records that disappeared from the snapshot.
+
+Statements are built from the closed set of tables and columns below and in the plan (the
+catalog checked them), with identifiers quoted; values are always parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from leadgen.migration.rules import batch_id, batch_key
+
+# Upsert order (parents first). Deletes run in reverse.
+LOAD_ORDER = (
+    "owners", "batches", "companies", "company_enrichment_l2", "company_tags", "contacts",
+    "contact_enrichment", "campaigns", "messages", "activities", "crm_events",
+    "crm_event_participants", "tasks", "task_contacts", "task_activities", "research_assets",
+    "audit_log", "airtable_records",
+)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How one table is keyed and which of its rows a migration owns."""
+
+    key: tuple[str, ...]
+    parent: tuple[str, str] | None = None  # (parent table, FK column) for child tables
+    update: bool = True  # False: every non-key column is part of the key (junctions, tags)
+    changed_only: str | None = None  # a stage column that is NULL for rows known unchanged
+
+
+ENTITY = Shape(("tenant_id", "id"))
+SHAPES: dict[str, Shape] = {
+    "company_enrichment_l2": Shape(("tenant_id", "company_id"), ("companies", "company_id")),
+    "contact_enrichment": Shape(("tenant_id", "contact_id"), ("contacts", "contact_id")),
+    "company_tags": Shape(("tenant_id", "id"), ("companies", "company_id"), update=False),
+    "crm_event_participants": Shape(("tenant_id", "crm_event_id", "contact_id"),
+                                    ("crm_events", "crm_event_id"), update=False),
+    "task_contacts": Shape(("tenant_id", "task_id", "contact_id"), ("tasks", "task_id"),
+                           update=False),
+    "task_activities": Shape(("tenant_id", "task_id", "activity_id"), ("tasks", "task_id"),
+                             update=False),
+    "airtable_records": Shape(("tenant_id", "base_id", "record_id"), changed_only="fields"),
+    "batches": Shape(("tenant_id", "id")),
+    "migration_rejects": Shape(("tenant_id", "run_id", "seq"), update=False),
+}
+
+
+def q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Stager:
+    """Temp staging tables of one transaction, filled chunk by chunk."""
+
+    def __init__(self, conn: asyncpg.Connection, columns: dict[str, tuple[str, ...]]) -> None:
+        self.conn, self.columns = conn, columns
+        self.created: set[str] = set()
+        self.counts: dict[str, int] = {}
+        self.changed: dict[str, dict[str, int]] = {}
+        self.empty: dict[str, bool] = {}  # the tenant had no rows in the table at the start
+        self.archive_empty = False  # the base has no archived records for the tenant yet
+
+    async def ensure(self, table: str) -> None:
+        if table in self.created:
+            return
+        # Only the columns we load: other columns (added by later schema migrations) keep
+        # their defaults in the target and never block the stage.
+        cols = ", ".join(q(c) for c in self.columns[table])
+        await self.conn.execute(
+            f"CREATE TEMP TABLE {q('stage_' + table)} ON COMMIT DROP AS "
+            f"SELECT {cols} FROM {q(table)} WITH NO DATA")
+        self.created.add(table)
+        self.counts.setdefault(table, 0)
+
+    async def copy(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self.ensure(table)
+        if rows:
+            await self.conn.copy_records_to_table(
+                "stage_" + table, records=rows, columns=list(self.columns[table]))
+            self.counts[table] += len(rows)
+
+    async def complete(self, tables: Sequence[str], table_id: str, tenant_id: UUID) -> None:
+        """Upsert the tables one Airtable table filled (their stage is complete), while the
+        transform works on the next one. Batches seen so far go in first (their FK target)."""
+        await self.ensure("batches")
+        self._count("batches", "upserted", await self.upsert("batches", insert_only=True))
+        for table in tables:
+            await self.ensure(table)
+            if table not in self.empty:
+                # First load of this table for the tenant: a plain INSERT skips the
+                # speculative insertion of ON CONFLICT (nothing can conflict).
+                self.empty[table] = not await self.conn.fetchval(
+                    f"SELECT EXISTS (SELECT 1 FROM {q(table)} WHERE tenant_id = $1)", tenant_id)
+            if table == "activities":
+                # a vanished activity may hold the dedup key a new one now takes
+                self._count(table, "deleted", await self.delete(table, tenant_id))
+            self._count(table, "upserted", await self.upsert(table, plain=self.empty[table]))
+        await self.ensure("airtable_records")
+        self._count("airtable_records", "upserted", await self.upsert(
+            "airtable_records", "table_id = $1", table_id, plain=self.archive_empty))
+
+    async def finish(self, tenant_id: UUID, base_id: str,
+                     batches: Sequence[Sequence[Any]]) -> dict[str, dict[str, int]]:
+        """The batches' final names, then delete what disappeared (children first)."""
+        await self.ensure("batches")
+        await self.conn.execute('TRUNCATE "stage_batches"')
+        await self.copy("batches", batches)
+        self._count("batches", "upserted", await self.upsert("batches"))
+        for table in LOAD_ORDER:
+            await self.ensure(table)
+            if self.counts[table] > 1000:  # key columns only: cheap, and all the joins need
+                key = ", ".join(q(c) for c in SHAPES.get(table, ENTITY).key)
+                await self.conn.execute(f"ANALYZE {q('stage_' + table)} ({key})")
+        for table in reversed(LOAD_ORDER):
+            if table == "batches":
+                n = await self.delete_batches(tenant_id)
+            elif table == "airtable_records":
+                n = await self.delete_archive(tenant_id, base_id)
+            else:
+                n = await self.delete(table, tenant_id)
+            self._count(table, "deleted", n)
+        return {t: self.changed.get(t, {"upserted": 0, "deleted": 0}) for t in LOAD_ORDER}
+
+    def _count(self, table: str, what: str, n: int) -> None:
+        counts = self.changed.setdefault(table, {"upserted": 0, "deleted": 0})
+        counts[what] += n
+
+    async def upsert(self, table: str, where: str = "", *args: Any,
+                     insert_only: bool = False, plain: bool = False) -> int:
+        shape = SHAPES.get(table, ENTITY)
+        cols = self.columns[table]
+        col_list = ", ".join(q(c) for c in cols)
+        target = ", ".join(q(c) for c in shape.key)
+        rest = [c for c in cols if c not in shape.key]
+        sql = f"INSERT INTO {q(table)} AS t ({col_list}) SELECT {col_list} FROM " \
+              f"{q('stage_' + table)} "
+        conditions = [where] if where else []
+        if shape.changed_only:
+            conditions.append(f"{q(shape.changed_only)} IS NOT NULL")
+        if conditions:
+            sql += "WHERE " + " AND ".join(conditions) + " "
+        if plain:
+            return _count(await self.conn.execute(sql, *args))
+        sql += f"ON CONFLICT ({target}) "
+        if shape.update and rest and not insert_only:
+            sets = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in rest)
+            old = ", ".join(f"t.{q(c)}" for c in rest)
+            new = ", ".join(f"EXCLUDED.{q(c)}" for c in rest)
+            sql += f"DO UPDATE SET {sets} WHERE ({old}, NULL) IS DISTINCT FROM ({new}, NULL)"
+        else:
+            sql += "DO NOTHING"
+        return _count(await self.conn.execute(sql, *args))
+
+    async def delete(self, table: str, tenant_id: UUID) -> int:
+        shape = SHAPES.get(table, ENTITY)
+        match = " AND ".join(f"s.{q(c)} = t.{q(c)}" for c in shape.key)
+        if shape.parent is None:
+            owned = "t.airtable_record_id IS NOT NULL"
+        else:
+            parent, fk = shape.parent
+            owned = (f"EXISTS (SELECT 1 FROM {q(parent)} p WHERE p.tenant_id = t.tenant_id "
+                     f"AND p.id = t.{q(fk)} AND p.airtable_record_id IS NOT NULL)")
+        sql = (f"DELETE FROM {q(table)} t WHERE t.tenant_id = $1 AND {owned} AND NOT EXISTS "
+               f"(SELECT 1 FROM {q('stage_' + table)} s WHERE {match})")
+        return _count(await self.conn.execute(sql, tenant_id))
+
+    async def delete_archive(self, tenant_id: UUID, base_id: str) -> int:
+        sql = ("DELETE FROM airtable_records t WHERE t.tenant_id = $1 AND t.base_id = $2 AND "
+               "NOT EXISTS (SELECT 1 FROM stage_airtable_records s WHERE "
+               "s.record_id = t.record_id AND s.base_id = t.base_id)")
+        return _count(await self.conn.execute(sql, tenant_id, base_id))
+
+    async def delete_batches(self, tenant_id: UUID) -> int:
+        """Batches the migration promoted (id = uuid5 of their name) that nothing names now."""
+        staged = {r["id"] for r in await self.conn.fetch("SELECT id FROM stage_batches")}
+        rows = await self.conn.fetch("SELECT id, name FROM batches WHERE tenant_id = $1",
+                                     tenant_id)
+        gone = [r["id"] for r in rows if r["id"] not in staged
+                and r["id"] == batch_id(tenant_id, batch_key(r["name"]))]
+        if not gone:
+            return 0
+        return _count(await self.conn.execute(
+            "DELETE FROM batches WHERE tenant_id = $1 AND id = ANY($2::uuid[])", tenant_id, gone))
+
+
+def _count(status: str) -> int:
+    try:
+        return int(status.rsplit(" ", 1)[-1])
+    except ValueError:
+        return 0

@@ -1,0 +1,307 @@
+"""A table's compiled plan (columns, handlers, record rules) and the state of one record.
+
+The record rules run after every cell of a record was handled: the owner fallback from a
+legacy text, createdTime for an empty NOT NULL timestamp, the polymorphic research entity,
+activity dedup on (contact, source, occurred_at), unique owner emails, NOT NULL columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from leadgen.migration.convert import constant_default
+from leadgen.migration.ledger import DERIVED, DROPPED, LOADED, REJECTED
+from leadgen.migration.mapping import TableMapping
+from leadgen.migration.rules import message_key
+
+if TYPE_CHECKING:
+    from leadgen.migration.transform import Transformer
+
+SPLIT_KEY = {"company_enrichment_l2": "company_id", "contact_enrichment": "contact_id"}
+CHILD_COLUMNS = {
+    "company_tags": ("id", "tenant_id", "company_id", "category", "value"),
+    "crm_event_participants": ("tenant_id", "crm_event_id", "contact_id"),
+    "task_contacts": ("tenant_id", "task_id", "contact_id"),
+    "task_activities": ("tenant_id", "task_id", "activity_id"),
+}
+EXTRA_COLUMNS = {"research_assets": ("entity_type",)}
+
+
+class RecordState:
+    """Everything one record produces while its cells are handled."""
+
+    __slots__ = ("children", "created", "entities", "fallbacks", "fields", "outs", "plan",
+                 "rec_id", "rejects", "row", "row_reason", "splits", "tenant_id", "uuid")
+
+    def __init__(self, plan: TablePlan, tenant_id: UUID, rec_id: str, uuid: UUID,
+                 created: Any, fields: dict[str, Any]) -> None:
+        self.plan, self.tenant_id, self.rec_id, self.uuid = plan, tenant_id, rec_id, uuid
+        self.created, self.fields = created, fields
+        row = plan.template.copy()
+        row[0], row[1], row[2] = uuid, tenant_id, rec_id
+        if plan.created_pos is not None:
+            row[plan.created_pos] = created
+        self.row = row
+        self.splits: dict[str, list[Any]] = {}
+        self.children: list[tuple[str, tuple[Any, ...]]] = []
+        self.fallbacks: dict[str, Any] = {}  # legacy text stashed for a link's fallback
+        self.entities: dict[str, UUID] = {}  # research asset: "company"/"contact" → id
+        self.outs: list[int] = []
+        self.rejects: list[tuple[str | None, Any, str]] = []
+        self.row_reason = ""
+
+    def reject(self, field_name: str | None, value: Any, reason: str) -> None:
+        self.rejects.append((field_name, value, reason))
+
+    def split_row(self, table: str) -> list[Any]:
+        row = self.splits.get(table)
+        if row is None:
+            row = self.splits[table] = [self.tenant_id, self.uuid] + [None] * (
+                len(self.plan.split_columns[table]) - 2)
+        return row
+
+    def position(self, field_name: str) -> int | None:
+        fid = self.plan.ids.get(field_name)
+        for i, key in enumerate(self.fields):
+            if key == fid:
+                return i
+        return None
+
+
+@dataclass
+class TablePlan:
+    tm: TableMapping
+    target: str
+    columns: tuple[str, ...]
+    index: dict[str, int]
+    template: list[Any]
+    created_pos: int | None
+    names: dict[str, str]  # field id → name
+    ids: dict[str, str]  # name → field id
+    handlers: dict[str, Callable[[Any, RecordState], int]] = field(default_factory=dict)
+    split_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    required: list[tuple[int, str, str | None]] = field(default_factory=list)
+    defaults: list[tuple[int, Any]] = field(default_factory=list)
+    link_fallbacks: list[tuple[int, str]] = field(default_factory=list)
+    created_fallbacks: list[tuple[int, str]] = field(default_factory=list)
+
+    def finish(self, tr: Transformer, st: RecordState) -> bool:
+        """The record rules; False when the row cannot be loaded (st.row_reason says why)."""
+        row = st.row
+        for pos, fallback in self.link_fallbacks:
+            _owner_fallback(tr, st, pos, fallback)
+        for pos, name in self.created_fallbacks:
+            if row[pos] is None and st.created is not None and self.ids[name] not in st.fields:
+                row[pos] = st.created
+                tr.ledger.find("timestamp_from_created_time", table=self.tm.name,
+                               record_id=st.rec_id, field=name)
+        rule = TABLE_RULES.get(self.target)
+        if rule is not None and not rule(tr, self, st):
+            return False
+        for pos, value in self.defaults:
+            if row[pos] is None:
+                row[pos] = value
+        for pos, column, fname in self.required:
+            if row[pos] is None:
+                st.row_reason = f"{self.target}.{column} is required"
+                if fname is None or self.ids[fname] not in st.fields:
+                    st.reject(fname, None, f"not null without a value: {self.target}.{column}")
+                return False
+        return True
+
+    def completes(self) -> tuple[str, ...]:
+        """The PG tables this Airtable table fills, parents first."""
+        children = [f.junction for f in self.tm.fields.values() if f.kind == "link" and f.junction]
+        if any(f.kind == "tags" for f in self.tm.fields.values()):
+            children.insert(0, "company_tags")
+        return (self.target, *self.split_columns, *(c for c in children if c))
+
+    def after_load(self, tr: Transformer, st: RecordState) -> None:
+        hook = AFTER_LOAD.get(self.target)
+        if hook is not None:
+            hook(tr, self, st)
+
+
+def compile_plan(tr: Transformer, tm: TableMapping) -> TablePlan:
+    from leadgen.migration.handlers import compile_handler
+
+    cat = tr.catalog.tables[tm.target]
+    columns: list[str] = ["id", "tenant_id", "airtable_record_id"]
+    if "created_at" in cat:
+        columns.append("created_at")
+    split_columns: dict[str, list[str]] = {}
+    for f in tm.fields.values():
+        if f.kind in ("column", "enum") or (f.kind == "link" and not f.junction):
+            if f.column and f.column not in columns:
+                columns.append(f.column)
+        elif f.kind == "split" and f.target_table and f.column:
+            cols = split_columns.setdefault(f.target_table,
+                                            ["tenant_id", SPLIT_KEY[f.target_table]])
+            cols.append(f.column)
+    columns.extend(EXTRA_COLUMNS.get(tm.target, ()))
+    index = {c: i for i, c in enumerate(columns)}
+    template: list[Any] = [None] * len(columns)
+    for f in tm.fields.values():
+        if f.transform == "checkbox" and f.kind == "column" and f.column:
+            template[index[f.column]] = False  # Airtable leaves an unchecked box out
+    plan = TablePlan(
+        tm=tm, target=tm.target, columns=tuple(columns), index=index, template=template,
+        created_pos=index.get("created_at"),
+        names={f.field_id: f.name for f in tm.fields.values() if f.field_id},
+        ids={f.name: f.field_id for f in tm.fields.values() if f.field_id},
+        split_columns={t: tuple(c) for t, c in split_columns.items()},
+    )
+    tr.plans_columns[tm.target] = plan.columns
+    tr.plans_columns.update(plan.split_columns)
+    for child, child_columns in CHILD_COLUMNS.items():
+        tr.plans_columns.setdefault(child, child_columns)
+    by_column = {f.column: f.name for f in tm.fields.values()
+                 if f.column and f.target_table == tm.target}
+    for pos, column in enumerate(columns):
+        info = cat[column]
+        if info.nullable or pos < 3 or column == "created_at":
+            continue
+        constant, value = constant_default(info)
+        if constant:
+            plan.defaults.append((pos, value))
+        else:
+            plan.required.append((pos, column, by_column.get(column)))
+    for f in tm.fields.values():
+        if f.fallback and f.column:
+            if f.fallback == "createdTime":
+                plan.created_fallbacks.append((index[f.column], f.name))
+            else:
+                plan.link_fallbacks.append((index[f.column], f.fallback))
+        if f.field_id:
+            plan.handlers[f.field_id] = compile_handler(tr, f, index)
+    return plan
+
+
+def _owner_fallback(tr: Transformer, st: RecordState, pos: int, fallback: str) -> None:
+    value = st.fallbacks.get(fallback)
+    if value is None:
+        return
+    names = value if type(value) is list else [value]
+    text = names[0] if names and type(names[0]) is str else None
+    if st.row[pos] is not None:
+        if text is not None and st.row[pos] not in tr.owner_names.find(text):
+            tr.ledger.find("owner_link_and_legacy_text_disagree", table=st.plan.tm.name,
+                           record_id=st.rec_id, field=fallback, value=value)
+        return
+    found = tr.owner_names.find(text) if text else []
+    at = st.position(fallback)
+    assert at is not None
+    if len(found) == 1:
+        st.row[pos] = found[0]
+        st.outs[at] = DERIVED
+        tr.ledger.find("owner_from_legacy_text", table=st.plan.tm.name, record_id=st.rec_id,
+                       field=fallback, value=value)
+    else:
+        st.outs[at] = REJECTED
+        st.reject(fallback, value, f"dangling link: {len(found)} owners are named {text!r}")
+
+
+def _research(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
+    contact, company = st.entities.get("contact"), st.entities.get("company")
+    kind_pos, id_pos = plan.index["entity_type"], plan.index["entity_id"]
+    if contact is None and company is None:
+        st.row_reason = "a research asset needs a company or a contact"
+        st.reject(None, None, "not null without a value: research_assets.entity_id "
+                              "(neither company nor contact is linked)")
+        tr.ledger.find("research_asset_rule", rule="neither company nor contact: not loaded",
+                       record_id=st.rec_id)
+        return False
+    if contact is not None:
+        st.row[kind_pos], st.row[id_pos] = "contact", contact
+        if company is not None:
+            same = tr.contact_company.get(contact) == company
+            at = st.position("company")
+            assert at is not None
+            tr.ledger.find("research_asset_rule", record_id=st.rec_id,
+                           rule="both linked: the contact wins" + (
+                               "" if same else " (its company differs: company cell rejected)"))
+            if same:
+                st.outs[at] = DERIVED
+            else:
+                st.outs[at] = REJECTED
+                st.reject("company", None, "invalid value: the research asset is attached to "
+                          "its contact, whose company is another one")
+    else:
+        assert company is not None
+        st.row[kind_pos], st.row[id_pos] = "company", company
+    return True
+
+
+def _activity(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
+    row, ix = st.row, plan.index
+    key = (row[ix["contact_id"]], row[ix["source"]], row[ix["occurred_at"]])
+    if None in key:
+        return True  # NULLs never collide in the unique index
+    first = tr.activity_keys.get(key)
+    if first is None:
+        tr.activity_keys[key] = st.rec_id
+        return True
+    st.row_reason = f"duplicate of {first} (same contact, source and occurred_at)"
+    st.reject(None, None, f"duplicate: same contact, source and occurred_at as {first}")
+    tr.ledger.find("activity_duplicates", record_id=st.rec_id, duplicate_of=first)
+    return False
+
+
+def _owner(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
+    pos = plan.index.get("email")
+    email = st.row[pos] if pos is not None else None
+    if email is None:
+        return True
+    first = tr.owner_emails.get(email)
+    if first is None:
+        tr.owner_emails[email] = st.rec_id
+        return True
+    st.row[pos] = None  # type: ignore[index]
+    at = st.position("Email")
+    if at is not None:
+        st.outs[at] = REJECTED
+    st.reject("Email", email, f"duplicate: owner {first} already has this email")
+    return True
+
+
+TABLE_RULES: dict[str, Callable[[Transformer, TablePlan, RecordState], bool]] = {
+    "research_assets": _research, "activities": _activity, "owners": _owner,
+}
+
+
+def _after_owner(tr: Transformer, plan: TablePlan, st: RecordState) -> None:
+    name = st.row[plan.index["name"]]
+    if name:
+        tr.owner_names.add(name, st.uuid)
+
+
+def _after_company(tr: Transformer, plan: TablePlan, st: RecordState) -> None:
+    name = st.row[plan.index["name"]]
+    if name:
+        tr.company_names.add(name, st.uuid)
+
+
+def _after_contact(tr: Transformer, plan: TablePlan, st: RecordState) -> None:
+    tr.contact_company[st.uuid] = st.row[plan.index["company_id"]]
+
+
+def _after_message(tr: Transformer, plan: TablePlan, st: RecordState) -> None:
+    row, ix = st.row, plan.index
+    keys = tr.message_keys.setdefault(row[ix["contact_id"]], set())
+    keys.add(("any",))
+    for column in ("body", "subject"):
+        if row[ix[column]]:
+            keys.add(("text", hash(message_key(row[ix[column]]))))
+    if row[ix["tone"]]:
+        keys.add(("tone", row[ix["tone"]]))
+
+
+AFTER_LOAD: dict[str, Callable[[Transformer, TablePlan, RecordState], None]] = {
+    "owners": _after_owner, "companies": _after_company, "contacts": _after_contact,
+    "messages": _after_message,
+}
+
+__all__ = ["DROPPED", "LOADED", "RecordState", "TablePlan", "compile_plan"]

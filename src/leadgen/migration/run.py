@@ -1,0 +1,210 @@
+"""`migrate_snapshot`: snapshot → one tenant, in one transaction, with a report.
+
+    report = await migrate_snapshot(url, "snap/", "acme", mapping=None, max_rejects=0,
+                                    report_path=Path("report.json"))
+    report.exit_code(max_rejects)  /  report.raise_for_rejects(max_rejects)
+
+Order of failure, each before anything is written: bad snapshot (ConfigError, exit 2), the
+mapping does not cover the base (MappingError, 7), no database (4), unknown tenant (8), a
+target column or enum label missing (7). The load itself runs as leadgen_owner with
+app.tenant_id set and audit off, holds a per-tenant advisory lock, and either commits all of
+it — rows, deletes, archive, migration_runs, migration_rejects — or nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import orjson
+
+from leadgen.admin.tenants import tenant_id_for
+from leadgen.airtable.snapshot import Snapshot
+from leadgen.db.connect import admin_transaction, connect, tenant_transaction
+from leadgen.errors import DatabaseUnavailable, LeadgenError
+from leadgen.migration.coverage import Catalog, check_against_database, read_catalog
+from leadgen.migration.load import Stager
+from leadgen.migration.mapping import Mapping, load_mapping
+from leadgen.migration.report import MigrationReport
+from leadgen.migration.transform import ARCHIVE_COLUMNS, COMPLETE, FINAL_BATCHES, Transformer
+from leadgen.sql import queries
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+_Chunk = tuple[str, list[Any]]
+REJECT_COLUMNS = ("tenant_id", "run_id", "seq", "table_name", "record_id", "field_name",
+                  "value", "reason")
+
+
+async def migrate_snapshot(
+    url: str, snapshot: Snapshot | Path | str, tenant_slug: str,
+    mapping: Mapping | Path | str | None = None, max_rejects: int = 0,
+    report_path: Path | None = None, progress: Progress | None = None,
+) -> MigrationReport:
+    """Load `snapshot` into the tenant; returns the report (also written to report_path)."""
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    snap = snapshot if isinstance(snapshot, Snapshot) else Snapshot.open(snapshot)
+    if not isinstance(mapping, Mapping):
+        mapping = load_mapping(mapping, schema=snap.schema)
+    conn = await connect(url)
+    try:
+        async with admin_transaction(conn, actor="migrate"):
+            tenant_id = await tenant_id_for(conn, tenant_slug)
+        catalog = await read_catalog(conn)
+        check_against_database(mapping, catalog)
+        try:
+            report = await _load(conn, snap, mapping, catalog, tenant_id, tenant_slug, started,
+                                 t0, max_rejects, progress)
+        except asyncpg.PostgresError as exc:
+            raise DatabaseUnavailable(
+                f"the load failed in PostgreSQL and was rolled back, the tenant is unchanged: "
+                f"{type(exc).__name__}: {exc}",
+                hint="fix the cause named above (often data another tool wrote into the "
+                     "tenant) and re-run; nothing of this run was kept",
+            ) from exc
+    finally:
+        await conn.close()
+    if report_path is not None:
+        report.write(report_path)
+    return report
+
+
+async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, catalog: Catalog,
+                tenant_id: uuid.UUID, slug: str, started: datetime, t0: float,
+                max_rejects: int, progress: Progress | None) -> MigrationReport:
+    tr = Transformer(mapping, catalog, tenant_id, snap.base_id)
+    await _prefer_lz4(conn)
+    total = sum(int(t.get("records") or 0) for t in (snap.manifest.get("tables") or {}).values())
+    timings: dict[str, float] = {}
+    async with tenant_transaction(conn, tenant_id, actor="migrate", role="leadgen_owner"):
+        await conn.execute("SET LOCAL app.audit = 'off'")
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                           f"leadgen-migrate:{tenant_id}")
+        digests = queries("migration/runs").archive_digests
+        tr.archived = {r["record_id"]: (r["table_id"], r["created_time"], r["fields_sha256"])
+                       for r in await conn.fetch(digests.sql, tenant_id, snap.base_id)}
+        columns = {"airtable_records": ARCHIVE_COLUMNS, "batches": ("id", "tenant_id", "name")}
+        stager = Stager(conn, columns)
+        stager.archive_empty = not tr.archived
+        final_batches: list[Any] = []
+        async for table, rows in _in_thread(tr.run(snap, milestones=True)):
+            columns.update(tr.plans_columns)
+            if table == COMPLETE:
+                for done in rows:
+                    await stager.complete(done.tables, done.table_id, tenant_id)
+            elif table == FINAL_BATCHES:
+                final_batches = rows
+            else:
+                await stager.copy(table, rows)
+            if progress is not None:
+                progress("records", sum(t.records for t in tr.ledger.tables.values()), total)
+        timings["transform_copy_upsert"] = time.perf_counter() - t0
+        if tr.ledger.unaccounted:
+            raise LeadgenError(
+                f"{tr.ledger.unaccounted} cells are unaccounted for; nothing was loaded",
+                hint="this is a bug in the migration; please report it with the snapshot")
+        if progress is not None:
+            progress("apply", 0, 1)
+        t1 = time.perf_counter()
+        changed = await stager.finish(tenant_id, snap.base_id, final_batches)
+        timings["finish_and_delete"] = time.perf_counter() - t1
+        run_id = uuid.uuid4()
+        report = MigrationReport.from_ledger(
+            tr.ledger, tenant=slug, tenant_id=str(tenant_id), base_id=snap.base_id,
+            snapshot=str(snap.root), run_id=str(run_id), started_at=started.isoformat(),
+            seconds=0.0, changed_rows=changed, timings=timings)
+        await _record_run(conn, report, run_id, tenant_id, snap, mapping, started)
+        if progress is not None:
+            progress("apply", 1, 1)
+    report.seconds = time.perf_counter() - t0
+    report.timings["total"] = report.seconds
+    report.max_rejects = max_rejects
+    return report
+
+
+async def _prefer_lz4(conn: asyncpg.Connection) -> None:
+    """lz4 compresses the archive's JSONB several times faster than the default pglz; a
+    server built without lz4 simply keeps pglz."""
+    with contextlib.suppress(asyncpg.PostgresError):
+        await conn.execute("SET default_toast_compression = 'lz4'")
+
+
+async def _in_thread(chunks: Iterator[_Chunk]) -> AsyncIterator[_Chunk]:
+    """Run the (CPU-bound) transform on a thread so it works while PostgreSQL ingests the
+    previous chunk: the GIL is free while asyncpg waits on the socket."""
+    # Deep enough (≈10 flushes of 5,000 records) for the transform to keep working through a
+    # long upsert (Messages: ~15 s at 100k rows) without holding the whole base in memory.
+    handoff: queue.Queue[_Chunk | BaseException | None] = queue.Queue(maxsize=64)
+    stop = threading.Event()  # the consumer failed: stop transforming
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                handoff.put(chunk)
+        except BaseException as exc:  # re-raised on the event loop's side
+            handoff.put(exc)
+        else:
+            handoff.put(None)
+
+    worker = threading.Thread(target=produce, name="migrate-transform", daemon=True)
+    worker.start()
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            item = await loop.run_in_executor(None, handoff.get)
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue, then join
+            try:
+                handoff.get_nowait()
+            except queue.Empty:
+                await asyncio.sleep(0.01)
+        worker.join()
+
+
+async def _record_run(conn: asyncpg.Connection, report: MigrationReport, run_id: uuid.UUID,
+                      tenant_id: uuid.UUID, snap: Snapshot, mapping: Mapping,
+                      started: datetime) -> None:
+    await queries("migration/runs").record_run(
+        conn, id=run_id, tenant_id=tenant_id, base_id=snap.base_id, snapshot=str(snap.root),
+        exported_at=str(snap.manifest.get("exported_at") or ""), mapping_sha256=mapping.sha256,
+        started_at=started, records=report.records, cells=_json(report.cells),
+        tables=_json(report.tables), findings=_json(report.findings),
+        rejected=len(report.rejects), changed_rows=_json(report.changed_rows))
+    rows = [(tenant_id, run_id, i, r["table"], r["record_id"], r["field"],
+             _json(_clean(r["value"])), r["reason"]) for i, r in enumerate(report.rejects)]
+    if rows:  # COPY cannot write a table under RLS: stage, then INSERT … SELECT
+        stager = Stager(conn, {"migration_rejects": REJECT_COLUMNS})
+        await stager.copy("migration_rejects", rows)
+        await stager.upsert("migration_rejects")
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(_clean(value), default=str).decode()
+
+
+def _clean(value: Any) -> Any:
+    """JSONB cannot hold U+0000: replace it (the raw record keeps the original bytes)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,291 @@
+"""Snapshot → rows per target table, the ledger, the rejects: pure (no database).
+
+    tr = Transformer(mapping, catalog, tenant_id, base_id)
+    for table, rows in tr.run(snapshot): …          # streamed in chunks, FK order
+    transform_snapshot(snapshot, mapping, catalog, tenant_id) -> Transformed   # all in memory
+
+Tables are processed parents first (owners → companies → contacts → … → audit_log) so a link
+resolves against the rows that actually loaded: a link to a record that was rejected is a
+dangling link too. Each record: every cell through its compiled handler, then the record
+rules (owner fallback from legacy text, research entity, activity dedup, NOT NULL), then the
+row is kept or rejected as a whole (its loaded cells become "row not loaded" rejects).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from hashlib import sha256
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from leadgen.airtable.snapshot import Snapshot
+from leadgen.errors import ConfigError
+from leadgen.migration import convert
+from leadgen.migration.coverage import Catalog
+from leadgen.migration.ledger import DERIVED, DROPPED, LOADED, REJECTED, Ledger
+from leadgen.migration.mapping import Mapping, TableMapping
+from leadgen.migration.records import RecordState, TablePlan, compile_plan
+from leadgen.migration.rules import BatchBook, NameIndex, person_key, row_ids
+
+TARGET_ORDER = ("owners", "companies", "contacts", "campaigns", "messages", "activities",
+                "crm_events", "tasks", "research_assets", "audit_log")
+ARCHIVE_COLUMNS = ("tenant_id", "base_id", "table_id", "record_id", "created_time", "fields",
+                   "raw", "fields_sha256")
+CHUNK = 5000
+COMPLETE, FINAL_BATCHES = "<complete>", "<final batches>"  # milestones of Transformer.run
+
+
+@dataclass(frozen=True)
+class Completed:
+    """Every row of these PG tables from one Airtable table (`table_id`) has been yielded."""
+
+    tables: tuple[str, ...]
+    table_id: str
+
+__all__ = ["COMPLETE", "FINAL_BATCHES", "Completed", "RecordState", "Transformed",
+           "Transformer", "transform_snapshot"]
+
+
+class Transformer:
+    """One run's transformation state: ids of loaded rows, indexes, ledger, batches."""
+
+    def __init__(self, mapping: Mapping, catalog: Catalog, tenant_id: UUID, base_id: str,
+                 archive: bool = True) -> None:
+        self.mapping, self.catalog, self.tenant_id, self.base_id = (
+            mapping, catalog, tenant_id, base_id)
+        self.archive = archive
+        # record id → (table id, created time, digest) already in the archive (run.py fills it)
+        self.archived: dict[str, tuple[str, Any, bytes]] = {}
+        self.ledger = Ledger()
+        self.batches = BatchBook(tenant_id)
+        self.row_id = row_ids(tenant_id)
+        self.company_names = NameIndex()
+        self.owner_names = NameIndex(keyers=(person_key,))
+        self.contact_company: dict[UUID, UUID | None] = {}
+        self.message_keys: dict[UUID, set[Any]] = {}
+        self.legacy: list[tuple[UUID, str, str, Any, Any]] = []
+        self.seen_records: set[str] = set()
+        self.activity_keys: dict[tuple[Any, ...], str] = {}
+        self.owner_emails: dict[str, str] = {}
+        self._loaded: dict[str, dict[str, UUID]] = {t: {} for t in mapping.tables}
+        self.fallback_fields: dict[str, set[str]] = {}
+        for f in mapping.fields():
+            if f.fallback and f.fallback != "createdTime":
+                self.fallback_fields.setdefault(f.table, set()).add(f.fallback)
+        self.out: dict[str, list[Any]] = {}
+        self.plans_columns: dict[str, tuple[str, ...]] = {}
+        # audit_log.Table: an Airtable table name (any case) or already a PG table name
+        self.table_names = {t.target: t.target for t in mapping.tables.values()}
+        self.table_names.update({t.name.casefold(): t.target for t in mapping.tables.values()})
+
+    # -- used by handlers / plans -------------------------------------------------------
+    def loaded_ids(self, airtable_table: str) -> dict[str, UUID]:
+        return self._loaded.setdefault(airtable_table, {})
+
+    def columns_of(self, table: str) -> tuple[str, ...]:
+        return self.plans_columns[table]
+
+    # -- the run --------------------------------------------------------------------------
+    def ordered_tables(self) -> list[TableMapping]:
+        order = {t: i for i, t in enumerate(TARGET_ORDER)}
+        return sorted(self.mapping.tables.values(),
+                      key=lambda t: (order.get(t.target, len(order)), t.name))
+
+    def run(self, snapshot: Snapshot, milestones: bool = False,
+            ) -> Iterator[tuple[str, list[Any]]]:
+        """Yield (pg table, rows) chunks, parents first; the batches come last.
+
+        With `milestones` (the loader's mode) new batches are yielded as soon as they are seen,
+        (COMPLETE, [Completed]) follows each Airtable table so its rows can be upserted while
+        the next table is transformed, and the batches' final names come as FINAL_BATCHES.
+        """
+        if not snapshot.complete:
+            raise ConfigError(
+                f"snapshot {snapshot.root} is incomplete (manifest says complete: false)",
+                hint="resume `leadgen airtable export` until it finishes, then migrate",
+            )
+        for t in snapshot.tables:
+            if t["name"] in self.mapping.tables:
+                choices = [c["name"] for f in t["fields"] if f["name"] == "batch_name"
+                           for c in (f.get("options") or {}).get("choices", [])]
+                self.batches.prefer(choices)
+        tables = self.ordered_tables()
+        plans = [compile_plan(self, tm) for tm in tables]
+        for plan in plans:
+            for count, (raw, rec) in enumerate(read_table(snapshot, plan.tm.table_id or ""), 1):
+                self.record(plan, raw, rec)
+                if count % CHUNK == 0:
+                    yield from self.flush(milestones)
+            yield from self.flush(milestones)
+            if milestones:
+                yield COMPLETE, [Completed(plan.completes(), plan.tm.table_id or "")]
+        self.check_legacy()
+        merged = self.batches.merged_variants()
+        for name, variants in merged.items():
+            self.ledger.find("batch_variants_merged", batch=name, variants=variants)
+        yield (FINAL_BATCHES if milestones else "batches"), self.batches.rows()
+
+    def flush(self, milestones: bool = False) -> Iterator[tuple[str, list[Any]]]:
+        if milestones:
+            new_batches = self.batches.take_pending()
+            if new_batches:
+                yield "batches", new_batches
+        out, self.out = self.out, {}
+        yield from out.items()
+
+    def emit(self, table: str, row: Any) -> None:
+        rows = self.out.get(table)
+        if rows is None:
+            rows = self.out[table] = []
+        rows.append(row)
+
+    def record(self, plan: TablePlan, raw: bytes, rec: dict[str, Any]) -> None:
+        ledger = self.ledger
+        tc = ledger.table(plan.tm.name)
+        tc.records += 1
+        rec_id, fields = rec["id"], rec["fields"]
+        tc.non_empty += len(fields)
+        created = _created(rec)
+        if self.archive:
+            self.emit("airtable_records", _archive_row(self, plan.tm, rec_id, created, fields,
+                                                       raw))
+        st = RecordState(plan, self.tenant_id, rec_id, self.row_id(rec_id), created, fields)
+        if rec_id in self.seen_records:
+            for fid, v in fields.items():
+                st.outs.append(REJECTED)
+                st.reject(plan.names.get(fid, fid), v, "duplicate: the record id appears twice")
+            return self._close(plan, st, tc, keep=False)
+        self.seen_records.add(rec_id)
+        get = plan.handlers.get
+        st.outs = [h(v, st) if (h := get(fid)) is not None else _unknown_field(st, fid, v)
+                   for fid, v in fields.items()]
+        keep = plan.finish(self, st)
+        self._close(plan, st, tc, keep)
+
+    def _close(self, plan: TablePlan, st: RecordState, tc: Any, keep: bool) -> None:
+        if not keep and st.row_reason:
+            for i, (fid, v) in enumerate(st.fields.items()):
+                if st.outs[i] in (LOADED, DERIVED):
+                    st.outs[i] = REJECTED
+                    st.reject(plan.names.get(fid, fid), v, "row not loaded: " + st.row_reason)
+        cells, outs = tc.cells, st.outs
+        cells[LOADED] += outs.count(LOADED)
+        cells[DERIVED] += outs.count(DERIVED)
+        cells[DROPPED] += outs.count(DROPPED)
+        cells[REJECTED] += outs.count(REJECTED)
+        if st.rejects:
+            tc.rejected += 1
+            name = plan.tm.name
+            for field_name, value, reason in st.rejects:
+                self.ledger.reject(name, st.rec_id, field_name, value, reason)
+        if not keep:
+            return
+        tc.loaded += 1
+        self.loaded_ids(plan.tm.name)[st.rec_id] = st.uuid
+        self.emit(plan.target, st.row)
+        for table, row in st.splits.items():
+            self.emit(table, row)
+        for table, child in st.children:
+            self.emit(table, child)
+        plan.after_load(self, st)
+
+    def check_legacy(self) -> None:
+        """Legacy message cells (already dropped) are looked up in the contact's Messages."""
+        found = 0
+        for contact, rec_id, field_name, key, value in self.legacy:
+            if key in self.message_keys.get(contact, ()):
+                found += 1
+                continue
+            self.ledger.find("legacy_messages_not_found", table="Contacts", record_id=rec_id,
+                             field=field_name, value=value)
+        if self.legacy:
+            self.ledger.find("legacy_messages_found_in_messages", count=found,
+                             checked=len(self.legacy))
+
+
+def _unknown_field(st: RecordState, fid: str, value: Any) -> int:
+    st.reject(fid, value, "invalid value: the field is not in the snapshot's schema")
+    return REJECTED
+
+
+def _created(rec: dict[str, Any]) -> Any:
+    ct = rec.get("createdTime")
+    try:
+        return convert.parse_datetime(ct) if ct else None
+    except convert.Bad:
+        return None
+
+
+def _archive_row(tr: Transformer, tm: TableMapping, rec_id: str, created: Any,
+                 fields: dict[str, Any], raw: bytes) -> tuple[Any, ...]:
+    """The archive row; `fields` is None when the archive already holds these exact bytes
+    (the load then skips parsing and comparing that JSONB document)."""
+    body, original = orjson.dumps(fields), None
+    if b"\\u0000" in raw:
+        original = raw
+        body = orjson.dumps(orjson.loads(raw.replace(b"\\u0000", b"\\ufffd"))["fields"])
+    digest = sha256(body + (original or b"")).digest()
+    if tr.archived.get(rec_id) == (tm.table_id, created, digest):
+        return (tr.tenant_id, tr.base_id, tm.table_id, rec_id, created, None, None, digest)
+    return (tr.tenant_id, tr.base_id, tm.table_id, rec_id, created, body.decode(), original,
+            digest)
+
+
+def read_table(snapshot: Snapshot, table_id: str) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    """(raw line, record) of one table, streamed; the manifest's count and sha256 are checked
+    at the end (a mismatch raises, and the caller's transaction then writes nothing)."""
+    path = snapshot.records_path(table_id)
+    meta = (snapshot.manifest.get("tables") or {}).get(table_id) or {}
+    if not path.exists():
+        if meta.get("records"):
+            raise ConfigError(f"snapshot {snapshot.root}: {path.name} is missing",
+                              hint="re-run the export; the records file of this table is gone")
+        return
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for lineno, line in enumerate(fh, 1):
+            digest.update(line)
+            if not line.strip():
+                continue
+            try:
+                rec = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise ConfigError(f"{path}:{lineno}: not a JSON record ({exc})",
+                                  hint="the file is damaged; re-run the export") from exc
+            if (type(rec) is not dict or type(rec.get("id")) is not str
+                    or type(rec.get("fields")) is not dict):
+                raise ConfigError(f"{path}:{lineno}: not an Airtable record (id, fields)",
+                                  hint="each line is {\"id\", \"createdTime\", \"fields\"}")
+            yield line, rec
+    if meta.get("sha256") and digest.hexdigest() != meta["sha256"]:
+        raise ConfigError(
+            f"snapshot {snapshot.root}: {path.name} does not match the manifest's sha256",
+            hint="the file was changed or truncated after the export; re-run the export",
+        )
+
+
+@dataclass
+class Transformed:
+    """The whole transformation of a snapshot in memory (for verify, sync and tests)."""
+
+    rows: dict[str, list[Any]]
+    columns: dict[str, tuple[str, ...]]
+    ledger: Ledger
+    batches: BatchBook
+
+
+def transform_snapshot(snapshot: Snapshot, mapping: Mapping, catalog: Catalog,
+                       tenant_id: UUID, archive: bool = True) -> Transformed:
+    tr = Transformer(mapping, catalog, tenant_id, snapshot.base_id, archive=archive)
+    rows: dict[str, list[Any]] = {}
+    for table, chunk in tr.run(snapshot):
+        rows.setdefault(table, []).extend(chunk)
+    columns = dict(tr.plans_columns)
+    columns["airtable_records"] = ARCHIVE_COLUMNS
+    columns["batches"] = ("id", "tenant_id", "name")
+    return Transformed(rows=rows, columns=columns, ledger=tr.ledger, batches=tr.batches)
+
