@@ -130,6 +130,9 @@ def suspects(schema: JSON, mapping: Mapping, archive: dict[str, dict[str, Record
     return out
 
 
+SMALL_TABLE = 100  # records: a table this small fits one page of a full read
+
+
 def differs(old: Record | None, new: Record) -> bool:
     if old is None:
         return True
@@ -142,9 +145,18 @@ def detect_changes(reader: AirtableReader, schema: JSON, mapping: Mapping,
     """Ask Airtable what changed since `since` (everything, when None)."""
     tables = mapped_tables(schema, mapping)
     fetched: dict[str, dict[str, Record]] = {}
+    listed: dict[str, set[str]] = {}  # tables read whole: their ids need no separate scan
     changes = ChangeSet()
     for t in tables:
-        if since is None:
+        if len(archive.get(t["id"], {})) < SMALL_TABLE:
+            # One page holds the whole table: reading it in full costs the same single request
+            # as the change query and answers the id scan too; only what differs from the
+            # archive counts as changed (else every record would look touched).
+            whole = reader.all_records(t)
+            listed[t["id"]] = {r["id"] for r in whole}
+            known = archive.get(t["id"], {})
+            records = [r for r in whole if differs(known.get(r["id"]), r)]
+        elif since is None:
             records = reader.changed_since(t, "1970-01-01T00:00:00.000Z")
         else:
             records = reader.changed_since(t, since)
@@ -156,7 +168,7 @@ def detect_changes(reader: AirtableReader, schema: JSON, mapping: Mapping,
         changes.refetched[table_id] = len(again)
         fetched[table_id].update({r["id"]: r for r in again})
     for t in tables:
-        present = reader.record_ids(t)
+        present = listed[t["id"]] if t["id"] in listed else reader.record_ids(t)
         # Gone: known to PostgreSQL and not listed any more. A record created and deleted
         # within the cycle was never known: it is simply not applied.
         gone = set(archive.get(t["id"], {})) - present
