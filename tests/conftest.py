@@ -1,7 +1,8 @@
 """Shared fixtures: a real PostgreSQL for every test session.
 
 Which server: LEADGEN_TEST_DATABASE_URL, else DATABASE_URL, else a server on 127.0.0.1:5432
-(CI has one), else the embedded PostgreSQL in .leadgen/test-pg. Each session gets its own fresh
+(CI has one), else the embedded PostgreSQL in .leadgen/test-pg (LEADGEN_TEST_EMBEDDED=1 forces
+it; LEADGEN_PG_BINDIR=… picks its binaries, e.g. the pgserver wheel's, as on a fresh machine). Each session gets its own fresh
 database (dropped at the end), upgraded to the current schema.
 """
 
@@ -28,10 +29,11 @@ def _server_url() -> str:
     for var in ("LEADGEN_TEST_DATABASE_URL", "DATABASE_URL"):
         if os.environ.get(var):
             return os.environ[var]
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        if sock.connect_ex(("127.0.0.1", 5432)) == 0:
-            return "postgresql://postgres@127.0.0.1:5432/postgres"
+    if not os.environ.get("LEADGEN_TEST_EMBEDDED"):  # set it to test as a fresh machine would
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex(("127.0.0.1", 5432)) == 0:
+                return "postgresql://postgres@127.0.0.1:5432/postgres"
     return embedded.start(ROOT / ".leadgen" / "test-pg").url
 
 
