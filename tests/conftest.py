@@ -1,9 +1,10 @@
 """Shared fixtures: a real PostgreSQL for every test session.
 
 Which server: LEADGEN_TEST_DATABASE_URL, else DATABASE_URL, else a server on 127.0.0.1:5432
-(CI has one), else the embedded PostgreSQL in .leadgen/test-pg (LEADGEN_TEST_EMBEDDED=1 forces
-it; LEADGEN_PG_BINDIR=… picks its binaries, e.g. the pgserver wheel's, as on a fresh machine). Each session gets its own fresh
-database (dropped at the end), upgraded to the current schema.
+(CI has one), else the embedded PostgreSQL in .leadgen/test-pg. LEADGEN_TEST_EMBEDDED=1 forces
+the embedded one and LEADGEN_PG_BINDIR=… picks its binaries (e.g. the pgserver wheel's), as on
+a fresh machine. Each session gets its own fresh database (dropped at the end), upgraded to the
+current schema.
 """
 
 from __future__ import annotations

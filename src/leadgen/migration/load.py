@@ -11,6 +11,8 @@ off), so a crash leaves the tenant as it was and RLS keeps every statement insid
     DELETE     at the end (`finish`), children first: rows the migration owns
                (airtable_record_id set, or a parent that has one) that are not in the
                stage — records that disappeared from the snapshot.
+    UPDATE     then messages.contact_score from contacts, set-based, only where it differs
+               (`fill_contact_scores`; the messages INSERT already joins it in).
 
 Statements are built from the closed set of tables and columns below and in the plan (the
 catalog checked them), with identifiers quoted; values are always parameters.
@@ -60,6 +62,15 @@ SHAPES: dict[str, Shape] = {
     "airtable_records": Shape(("tenant_id", "base_id", "record_id"), changed_only="fields"),
     "batches": Shape(("tenant_id", "id")),
     "migration_rejects": Shape(("tenant_id", "run_id", "seq"), update=False),
+}
+
+# Columns not staged but read from a table loaded earlier, in the same INSERT … SELECT:
+# table → (column, join onto the stage row `s`, value). messages.contact_score is the
+# contact's score (the review queue's sort key, 0020): set in bulk here, a database that skips
+# the per-row copy trigger under app.bulk_load gets the same value as one that runs it.
+JOINED: dict[str, tuple[str, str, str]] = {
+    "messages": ("contact_score", "LEFT JOIN contacts c ON c.tenant_id = s.tenant_id "
+                                  "AND c.id = s.contact_id", "c.contact_score"),
 }
 
 
@@ -137,6 +148,7 @@ class Stager:
             else:
                 n = await self.delete(table, tenant_id)
             self._count(table, "deleted", n)
+        await self.fill_contact_scores(tenant_id)
         return {t: self.changed.get(t, {"upserted": 0, "deleted": 0}) for t in LOAD_ORDER}
 
     def _count(self, table: str, what: str, n: int) -> None:
@@ -145,16 +157,26 @@ class Stager:
 
     async def upsert(self, table: str, where: str = "", *args: Any,
                      insert_only: bool = False, plain: bool = False) -> int:
+        if not self.counts.get(table):
+            return 0  # nothing staged: nothing to insert or update
         shape = SHAPES.get(table, ENTITY)
-        cols = self.columns[table]
+        staged = self.columns[table]
+        values = [f"s.{q(c)}" for c in staged]
+        source = f"{q('stage_' + table)} s"
+        cols = list(staged)
+        if table in JOINED:
+            column, join, value = JOINED[table]
+            cols.append(column)
+            values.append(value)
+            source += " " + join
         col_list = ", ".join(q(c) for c in cols)
         target = ", ".join(q(c) for c in shape.key)
         rest = [c for c in cols if c not in shape.key]
-        sql = f"INSERT INTO {q(table)} AS t ({col_list}) SELECT {col_list} FROM " \
-              f"{q('stage_' + table)} "
+        sql = f"INSERT INTO {q(table)} AS t ({col_list}) SELECT {', '.join(values)} " \
+              f"FROM {source} "
         conditions = [where] if where else []
         if shape.changed_only:
-            conditions.append(f"{q(shape.changed_only)} IS NOT NULL")
+            conditions.append(f"s.{q(shape.changed_only)} IS NOT NULL")
         if conditions:
             sql += "WHERE " + " AND ".join(conditions) + " "
         if plain:
@@ -168,6 +190,16 @@ class Stager:
         else:
             sql += "DO NOTHING"
         return _count(await self.conn.execute(sql, *args))
+
+    async def fill_contact_scores(self, tenant_id: UUID) -> int:
+        """Every message of the tenant (the API's too) takes its contact's current score, in
+        one statement: under app.bulk_load the per-row triggers of 0020 leave that to the
+        load. Only rows that differ are written, so a no-op re-run changes nothing (and
+        with the triggers active it finds none)."""
+        return _count(await self.conn.execute(
+            "UPDATE messages m SET contact_score = c.contact_score FROM contacts c "
+            "WHERE m.tenant_id = $1 AND c.tenant_id = m.tenant_id AND c.id = m.contact_id "
+            "AND m.contact_score IS DISTINCT FROM c.contact_score", tenant_id))
 
     async def delete(self, table: str, tenant_id: UUID) -> int:
         shape = SHAPES.get(table, ENTITY)

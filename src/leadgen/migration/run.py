@@ -83,10 +83,17 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
                 max_rejects: int, progress: Progress | None) -> MigrationReport:
     tr = Transformer(mapping, catalog, tenant_id, snap.base_id)
     await _prefer_lz4(conn)
+    await _roomy_stages(conn)
     total = sum(int(t.get("records") or 0) for t in (snap.manifest.get("tables") or {}).values())
     timings: dict[str, float] = {}
     async with tenant_transaction(conn, tenant_id, actor="migrate", role="leadgen_owner"):
         await conn.execute("SET LOCAL app.audit = 'off'")
+        # Derived columns are set in bulk by the load (load.py: JOINED, fill_contact_scores);
+        # a schema whose per-row copy triggers honour this skips them for the owner.
+        await conn.execute("SET LOCAL app.bulk_load = 'on'")
+        # The anti-joins of the deletes hash a whole stage (230k archive keys); 4 MB (the
+        # default) makes them spill to disk in batches.
+        await conn.execute("SET LOCAL work_mem = '64MB'")
         await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
                            f"leadgen-migrate:{tenant_id}")
         digests = queries("migration/runs").archive_digests
@@ -136,6 +143,17 @@ async def _prefer_lz4(conn: asyncpg.Connection) -> None:
     server built without lz4 simply keeps pglz."""
     with contextlib.suppress(asyncpg.PostgresError):
         await conn.execute("SET default_toast_compression = 'lz4'")
+
+
+async def _roomy_stages(conn: asyncpg.Connection) -> None:
+    """The stages are temp tables, cached in this session's temp_buffers (8 MB by default):
+    the archive's stage alone is ≈ 250 MB, so with the default every stage page is written
+    out and read back. The setting is only accepted before the session's first temp table;
+    a caller that already used one (or runs us inside its transaction) keeps its value."""
+    if conn.is_in_transaction():
+        return  # a refused SET would abort the caller's transaction
+    with contextlib.suppress(asyncpg.PostgresError):
+        await conn.execute("SET temp_buffers = '512MB'")
 
 
 async def _in_thread(chunks: Iterator[_Chunk]) -> AsyncIterator[_Chunk]:
@@ -192,7 +210,7 @@ async def _record_run(conn: asyncpg.Connection, report: MigrationReport, run_id:
     if rows:  # COPY cannot write a table under RLS: stage, then INSERT … SELECT
         stager = Stager(conn, {"migration_rejects": REJECT_COLUMNS})
         await stager.copy("migration_rejects", rows)
-        await stager.upsert("migration_rejects")
+        await stager.upsert("migration_rejects", plain=True)  # a new run_id: no conflict
 
 
 def _json(value: Any) -> str:
