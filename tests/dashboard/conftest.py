@@ -14,12 +14,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
 from dashboard_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SCREENSHOTS, Tracked
-from dashboard_seed import DashboardTenant, seed_dashboard_tenant
+from dashboard_seed import PASSWORD, DashboardTenant, seed_dashboard_tenant
 
 from leadgen.api.app import create_app
 from leadgen.settings import Settings
@@ -56,6 +57,37 @@ def chromium_ready() -> None:
 @pytest.fixture(scope="session")
 def dash_tenant(database_url: str) -> DashboardTenant:
     return run_async(seed_dashboard_tenant(database_url, f"dash-{uuid.uuid4().hex[:8]}"))
+
+
+@pytest.fixture(scope="session")
+def migrated_tenant(database_url: str, tmp_path_factory: Any) -> tuple[uuid.UUID, str]:
+    """A tenant loaded the product's way: a generated Airtable base through `migrate_snapshot`;
+    returns (tenant id, admin email)."""
+    from leadgen.admin.tenants import create_tenant, create_user
+    from leadgen.airtable.generate import write_generated
+    from leadgen.db.connect import admin_transaction, connect
+    from leadgen.migration.run import migrate_snapshot
+
+    slug = f"migrated-{uuid.uuid4().hex[:8]}"
+    email = f"admin@{slug}.test"
+
+    async def make() -> uuid.UUID:
+        conn = await connect(database_url)
+        try:
+            async with admin_transaction(conn):
+                tenant_id = await create_tenant(conn, slug=slug, name="Migrated from Airtable")
+                await create_user(conn, tenant_id=tenant_id, email=email, password=PASSWORD,
+                                  role="tenant_admin")
+        finally:
+            await conn.close()
+        return tenant_id
+
+    tenant_id = run_async(make())
+    snapshot = Path(tmp_path_factory.mktemp("dash-base"))
+    write_generated(snapshot, companies=15, seed=21)
+    report = run_async(migrate_snapshot(database_url, snapshot, slug))
+    assert report.as_json()["unaccounted"] == 0
+    return tenant_id, email
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from collections.abc import Callable
 from urllib.parse import quote_plus
 
 import pytest
 from dashboard_browser import Tracked, api_client, db_row, login, screenshot
-from dashboard_seed import NAMED, DashboardTenant
+from dashboard_seed import NAMED, PASSWORD, DashboardTenant
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -269,3 +270,34 @@ def test_expired_session_keeps_the_text(open_page: Callable[..., Tracked],
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("[data-field=body]")).to_have_value(typed)
     expect(page.locator(".dirty-flag")).to_be_visible()
+
+
+def test_review_a_migrated_message(open_page: Callable[..., Tracked],
+                                   migrated_tenant: tuple[uuid.UUID, str],
+                                   database_url: str) -> None:
+    """Rows that came from Airtable through `migrate` review like any other: find a migrated
+    draft of the owner Michal (from the generated base), approve it, see it stored."""
+    tenant_id, email = migrated_tenant
+    draft = db_row(
+        database_url,
+        """SELECT m.id, c.full_name, o.id AS owner FROM messages m
+             JOIN contacts c ON c.tenant_id = m.tenant_id AND c.id = m.contact_id
+             JOIN owners o ON o.tenant_id = m.tenant_id AND o.id = m.owner_id
+            WHERE m.tenant_id = $1 AND m.airtable_record_id IS NOT NULL
+              AND m.status = 'draft' AND o.name = 'Michal'
+              AND (SELECT count(*) FROM messages x JOIN contacts xc
+                     ON xc.tenant_id = x.tenant_id AND xc.id = x.contact_id
+                    WHERE x.tenant_id = m.tenant_id AND x.owner_id = m.owner_id
+                      AND x.status = 'draft' AND xc.full_name = c.full_name) = 1
+            ORDER BY m.id LIMIT 1""", tenant_id)
+    assert draft is not None, "the generated base should give Michal a draft"
+    page = login(open_page(), email, PASSWORD,
+                 f"#/messages?owner={draft['owner']}&status=draft")
+    open_message(page, draft["full_name"])
+    page.locator("#detail-title").focus()
+    page.keyboard.press("a")
+    expect(page.locator(".detail-head .badge")).to_have_text("Approved")
+    stored = db_row(database_url, "SELECT status::text FROM messages WHERE tenant_id = $1"
+                    " AND id = $2", tenant_id, draft["id"])
+    assert stored["status"] == "approved"
+    screenshot(page, "desktop-migrated-message")
