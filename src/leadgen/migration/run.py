@@ -14,7 +14,6 @@ it — rows, deletes, archive, migration_runs, migration_rejects — or nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import queue
 import threading
 import time
@@ -138,22 +137,33 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
     return report
 
 
+async def try_setting(conn: asyncpg.Connection, statement: str) -> bool:
+    """Apply a setting the server may refuse; True when it took. Inside the caller's
+    transaction (sync runs the load inside its own) a savepoint keeps a refusal from
+    aborting that transaction."""
+    try:
+        if conn.is_in_transaction():
+            async with conn.transaction():  # a savepoint
+                await conn.execute(statement)
+        else:
+            await conn.execute(statement)
+    except asyncpg.PostgresError:
+        return False
+    return True
+
+
 async def _prefer_lz4(conn: asyncpg.Connection) -> None:
     """lz4 compresses the archive's JSONB several times faster than the default pglz; a
-    server built without lz4 simply keeps pglz."""
-    with contextlib.suppress(asyncpg.PostgresError):
-        await conn.execute("SET default_toast_compression = 'lz4'")
+    server built without lz4 (the pgserver wheel's) simply keeps pglz."""
+    await try_setting(conn, "SET default_toast_compression = 'lz4'")
 
 
 async def _roomy_stages(conn: asyncpg.Connection) -> None:
     """The stages are temp tables, cached in this session's temp_buffers (8 MB by default):
     the archive's stage alone is ≈ 250 MB, so with the default every stage page is written
     out and read back. The setting is only accepted before the session's first temp table;
-    a caller that already used one (or runs us inside its transaction) keeps its value."""
-    if conn.is_in_transaction():
-        return  # a refused SET would abort the caller's transaction
-    with contextlib.suppress(asyncpg.PostgresError):
-        await conn.execute("SET temp_buffers = '512MB'")
+    a caller that already used one keeps its value."""
+    await try_setting(conn, "SET temp_buffers = '512MB'")
 
 
 async def _in_thread(chunks: Iterator[_Chunk]) -> AsyncIterator[_Chunk]:
