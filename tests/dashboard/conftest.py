@@ -1,4 +1,4 @@
-"""Browser fixtures: the real API on a free port, a seeded tenant, and Debian's Chromium.
+"""Browser fixtures: the real API on a free port, a migrated tenant, and Debian's Chromium.
 
 Every page a test opens records the requests it makes; at the end of the test each must have
 gone to the API's own origin (no CDN, no fonts, nothing else). Uncaught JavaScript errors fail
@@ -20,16 +20,16 @@ from typing import Any
 import pytest
 import uvicorn
 from dashboard_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SCREENSHOTS, Tracked
-from dashboard_seed import PASSWORD, DashboardTenant, seed_dashboard_tenant
+from dashboard_seed import DashboardTenant, seed_dashboard_tenant
 
 from leadgen.api.app import create_app
 from leadgen.settings import Settings
 from support import run_async
 
 try:
-    from playwright.sync_api import Browser, Playwright, sync_playwright
+    from playwright.sync_api import Browser, Playwright, ViewportSize, sync_playwright
 except ImportError:  # pragma: no cover - the dev extra installs it
-    sync_playwright = None
+    sync_playwright = None  # type: ignore[assignment]
 
 
 def _skip_reason() -> str | None:
@@ -55,39 +55,13 @@ def chromium_ready() -> None:
 
 
 @pytest.fixture(scope="session")
-def dash_tenant(database_url: str) -> DashboardTenant:
-    return run_async(seed_dashboard_tenant(database_url, f"dash-{uuid.uuid4().hex[:8]}"))
-
-
-@pytest.fixture(scope="session")
-def migrated_tenant(database_url: str, tmp_path_factory: Any) -> tuple[uuid.UUID, str]:
-    """A tenant loaded the product's way: a generated Airtable base through `migrate_snapshot`;
-    returns (tenant id, admin email)."""
-    from leadgen.admin.tenants import create_tenant, create_user
-    from leadgen.airtable.generate import write_generated
-    from leadgen.db.connect import admin_transaction, connect
-    from leadgen.migration.run import migrate_snapshot
-
-    slug = f"migrated-{uuid.uuid4().hex[:8]}"
-    email = f"admin@{slug}.test"
-
-    async def make() -> uuid.UUID:
-        conn = await connect(database_url)
-        try:
-            async with admin_transaction(conn):
-                tenant_id = await create_tenant(conn, slug=slug, name="Migrated from Airtable")
-                await create_user(conn, tenant_id=tenant_id, email=email, password=PASSWORD,
-                                  role="tenant_admin")
-        finally:
-            await conn.close()
-        return tenant_id
-
-    tenant_id = run_async(make())
+def dash_tenant(database_url: str, tmp_path_factory: Any) -> DashboardTenant:
+    """The tenant every dashboard test uses: an Airtable snapshot (a generated base plus the
+    records the tests rely on) loaded by `migrate_snapshot`, then users from the admin library."""
     snapshot = Path(tmp_path_factory.mktemp("dash-base"))
-    write_generated(snapshot, companies=15, seed=21)
-    report = run_async(migrate_snapshot(database_url, snapshot, slug))
-    assert report.as_json()["unaccounted"] == 0
-    return tenant_id, email
+    tenant: DashboardTenant = run_async(
+        seed_dashboard_tenant(database_url, f"dash-{uuid.uuid4().hex[:8]}", snapshot))
+    return tenant
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +103,7 @@ def open_page(browser: Browser, live_server: str) -> Iterator[Callable[..., Trac
     """Open pages (desktop by default); assert afterwards that none left its own origin."""
     opened: list[tuple[Any, Tracked]] = []
 
-    def make(viewport: dict[str, int] | None = None) -> Tracked:
+    def make(viewport: ViewportSize | None = None) -> Tracked:
         context = browser.new_context(viewport=viewport or DESKTOP, base_url=live_server)
         context.set_default_timeout(10_000)
         page = context.new_page()

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 from support import run_async
 
@@ -21,8 +21,8 @@ CHROMIUM = os.environ.get("LEADGEN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 @dataclass
 class Tracked:
@@ -60,7 +60,9 @@ def login(tracked: Tracked, email: str, password: str, hash_: str = "", *,
             response.raise_for_status()
             name, value = next(iter(response.cookies.items()))
             _COOKIES[key] = {"name": name, "value": value}
-        page.context.add_cookies([{**_COOKIES[key], "url": tracked.base}])
+        cookie = _COOKIES[key]
+        page.context.add_cookies([{"name": cookie["name"], "value": cookie["value"],
+                                   "url": tracked.base}])
         page.goto(f"/{hash_}")
     page.locator(".topbar").wait_for(state="visible")
     return page

@@ -85,7 +85,9 @@ def test_run_progress_moves_live(open_page: Callable[..., Tracked], dash_tenant:
                                      "n8n_webhook_secret": "hook-secret"}).raise_for_status()
     page.get_by_role("button", name="Start run").click()
     expect(page).to_have_url(re.compile(r"run=[0-9a-f-]{36}"))
-    run_id = re.search(r"run=([0-9a-f-]{36})", page.url).group(1)
+    found = re.search(r"run=([0-9a-f-]{36})", page.url)
+    assert found is not None
+    run_id = found.group(1)
     assert Receiver.calls and Receiver.calls[0]["body"]["run_id"] == run_id
     assert Receiver.calls[0]["body"]["batch_id"] == str(dash_tenant.batches["b1"])
     assert Receiver.calls[0]["signature"]  # signed with the tenant's secret
