@@ -19,6 +19,11 @@ AuditTable = Literal["companies", "contacts", "messages", "batches", "campaigns"
 STATUSES: tuple[str, ...] = ("draft", "approved", "rejected", "sent", "delivered", "replied")
 
 
+# PostgreSQL text cannot hold NUL; saying so in the schema tells clients (and schemathesis)
+# before the database refuses it.
+NO_NUL = r"^[^\x00]*$"
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -103,18 +108,18 @@ class MessageCounts(BaseModel):
 
 
 class MessagePatch(Strict):
-    subject: str | None = Field(default=None, max_length=1000)
-    body: str | None = Field(default=None, min_length=1, max_length=100_000)
+    subject: str | None = Field(default=None, max_length=1000, pattern=NO_NUL)
+    body: str | None = Field(default=None, min_length=1, max_length=100_000, pattern=NO_NUL)
     tone: MessageTone | None = None
-    review_notes: str | None = Field(default=None, max_length=10_000)
+    review_notes: str | None = Field(default=None, max_length=10_000, pattern=NO_NUL)
 
 
 class ApproveIn(Strict):
-    notes: str | None = Field(default=None, max_length=10_000)
+    notes: str | None = Field(default=None, max_length=10_000, pattern=NO_NUL)
 
 
 class RejectIn(Strict):
-    notes: str = Field(min_length=1, max_length=10_000)
+    notes: str = Field(min_length=1, max_length=10_000, pattern=NO_NUL)
 
 
 class BulkApproveIn(Strict):
@@ -134,8 +139,8 @@ class BulkApproveOut(BaseModel):
 class MessageCreate(Strict):
     contact_id: UUID
     channel: MessageChannel
-    body: str = Field(min_length=1, max_length=100_000)
-    subject: str | None = Field(default=None, max_length=1000)
+    body: str = Field(min_length=1, max_length=100_000, pattern=NO_NUL)
+    subject: str | None = Field(default=None, max_length=1000, pattern=NO_NUL)
     owner_id: UUID | None = None
     campaign_id: UUID | None = None
     batch_id: UUID | None = None

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from leadgen.api.schemas import Strict, UserRole
+from leadgen.api.schemas import NO_NUL, Strict, UserRole
 
 
 # ── pipeline runs ─────────────────────────────────────────────
@@ -145,7 +145,7 @@ class AuditEntry(BaseModel):
 # ── administration ────────────────────────────────────────────
 class TenantIn(Strict):
     slug: str = Field(min_length=1, max_length=63, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
 
 
 class TenantRow(BaseModel):
@@ -160,14 +160,14 @@ class UserIn(Strict):
     email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
     password: str = Field(min_length=10, max_length=1024)
     role: UserRole = "reviewer"
-    display_name: str | None = Field(default=None, max_length=200)
+    display_name: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
     owner_id: UUID | None = None
 
 
 class UserPatch(Strict):
     role: UserRole | None = None
     is_active: bool | None = None
-    display_name: str | None = Field(default=None, max_length=200)
+    display_name: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
     owner_id: UUID | None = None
 
 
@@ -183,7 +183,7 @@ class UserRow(BaseModel):
 
 
 class KeyIn(Strict):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
 
 
 class KeyRow(BaseModel):
@@ -209,5 +209,5 @@ class SettingsOut(BaseModel):
 class SettingsIn(Strict):
     n8n_webhook_url: str | None = Field(
         default=None, max_length=2000,
-        pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s]*)?$")
-    n8n_webhook_secret: str | None = Field(default=None, max_length=500)
+        pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s\x00]*)?$")
+    n8n_webhook_secret: str | None = Field(default=None, max_length=500, pattern=NO_NUL)
