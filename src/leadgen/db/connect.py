@@ -96,26 +96,81 @@ def _redact(url: str) -> str:
     return url
 
 
-async def set_tenant(conn: asyncpg.Connection, tenant_id: UUID, actor: str | None = None) -> None:
-    """Scope the current transaction to one tenant (and name the actor for the audit trail)."""
-    if not isinstance(tenant_id, UUID):  # the only value rendered into SQL text: a parsed UUID
+def _dollar_quoted(value: str) -> str:
+    """`value` as a dollar-quoted SQL literal (immune to standard_conforming_strings)."""
+    if "\x00" in value:
+        raise ValueError("a setting cannot hold a NUL character")
+    tag = "a"
+    while f"${tag}$" in value + f"${tag}":  # the first `$tag$` after the body must close it
+        tag += "a"
+    return f"${tag}${value}${tag}$"
+
+
+def tenant_settings(tenant_id: UUID, actor: str | None = None, role: str | None = None) -> str:
+    """The statements that scope a transaction: SET LOCAL role, tenant and actor."""
+    if not isinstance(tenant_id, UUID):  # rendered into SQL text: only a parsed UUID
         raise TypeError("tenant_id must be a uuid.UUID")
     # SET LOCAL (not set_config) because Citus propagates only SET LOCAL to workers.
-    await conn.execute(f"SET LOCAL app.tenant_id = '{tenant_id}'")
+    statements = [f"SET LOCAL ROLE {_role(role)}"] if role is not None else []
+    statements.append(f"SET LOCAL app.tenant_id = '{tenant_id}'")
     if actor is not None:
-        await conn.execute("SELECT set_config('app.actor', $1, true)", actor)
+        statements.append(f"SET LOCAL app.actor = {_dollar_quoted(actor)}")
+    return "; ".join(statements)
+
+
+async def set_tenant(conn: asyncpg.Connection, tenant_id: UUID, actor: str | None = None) -> None:
+    """Scope the current transaction to one tenant (and name the actor for the audit trail)."""
+    await conn.execute(tenant_settings(tenant_id, actor))
 
 
 @asynccontextmanager
 async def tenant_transaction(
     conn: asyncpg.Connection, tenant_id: UUID, *, actor: str | None = None, role: str | None = None
 ) -> AsyncIterator[asyncpg.Connection]:
-    """One transaction scoped to `tenant_id`; optionally as another role (e.g. leadgen_app)."""
+    """One transaction scoped to `tenant_id`; optionally as another role (e.g. leadgen_app).
+    Nested `conn.transaction()` blocks inside it are savepoints, as usual with asyncpg."""
     async with conn.transaction():
-        if role is not None:
-            await conn.execute(f"SET LOCAL ROLE {_role(role)}")
-        await set_tenant(conn, tenant_id, actor)
+        await conn.execute(tenant_settings(tenant_id, actor, role))
         yield conn
+
+
+@asynccontextmanager
+async def request_transaction(
+    conn: asyncpg.Connection, tenant_id: UUID, *, actor: str | None = None,
+    check: str | None = None,
+) -> AsyncIterator[asyncpg.Connection]:
+    """`tenant_transaction` for an API request, in one round trip fewer.
+
+    BEGIN, the SET LOCALs and an optional `check` statement (the API's re-check of a cached
+    principal) travel as one simple-protocol message: one round trip instead of three, which
+    is most of what a short request costs on loopback (docs/benchmarks.md, API). asyncpg does
+    not know about this transaction, so inside it use SAVEPOINT statements, not a nested
+    `conn.transaction()` (asyncpg refuses that loudly).
+    """
+    opening = "BEGIN; " + tenant_settings(tenant_id, actor)
+    try:
+        await conn.execute(opening + "; " + check if check else opening)
+        yield conn
+    except BaseException:
+        if not conn.is_closed() and conn.is_in_transaction():
+            try:
+                await conn.execute("ROLLBACK")
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                conn.terminate()  # the pool replaces it; the original error is what matters
+        raise
+    else:
+        await conn.execute("COMMIT")
+
+
+async def release_without_reset(conn: asyncpg.Connection) -> None:
+    """The API pools' `reset`: nothing beyond asyncpg's own ROLLBACK of an open transaction.
+
+    asyncpg's default reset sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+    RESET ALL` on every release, a round trip per request. The API's pooled connections never
+    take advisory locks, LISTEN (the event hub has its own connection), hold cursors past a
+    transaction, or SET anything but SET LOCAL, so there is nothing for it to undo.
+    """
+    del conn
 
 
 @asynccontextmanager

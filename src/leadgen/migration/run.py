@@ -141,14 +141,19 @@ async def try_setting(conn: asyncpg.Connection, statement: str) -> bool:
     """Apply a setting the server may refuse; True when it took. Inside the caller's
     transaction (sync runs the load inside its own) a savepoint keeps a refusal from
     aborting that transaction."""
-    try:
-        if conn.is_in_transaction():
-            async with conn.transaction():  # a savepoint
-                await conn.execute(statement)
-        else:
+    if not conn.is_in_transaction():
+        try:
             await conn.execute(statement)
+        except asyncpg.PostgresError:
+            return False
+        return True
+    await conn.execute("SAVEPOINT try_setting")
+    try:
+        await conn.execute(statement)
     except asyncpg.PostgresError:
+        await conn.execute("ROLLBACK TO SAVEPOINT try_setting")
         return False
+    await conn.execute("RELEASE SAVEPOINT try_setting")
     return True
 
 
