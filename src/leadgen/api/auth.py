@@ -69,20 +69,63 @@ def unauthenticated(message: str = "sign in first") -> ApiError:
                     headers={"WWW-Authenticate": "Bearer"})
 
 
-async def resolve_principal(request: Request, admin_pool: asyncpg.Pool,
-                            secure_cookie: bool) -> Principal:
+@dataclass(frozen=True)
+class Credential:
+    """What the client presented: a session cookie or an API key, and a digest naming it."""
+
+    kind: str  # "session" | "key"
+    secret: str  # the cookie value or the whole key (never stored)
+    digest: bytes  # sha256 of `secret`: the session's token_hash, the principal cache's key
+
+
+def read_credential(request: Request, secure_cookie: bool) -> Credential:
+    """The request's credential (a Bearer key wins over the cookie); CSRF-checked for cookies."""
     header = request.headers.get("authorization")
     if header is not None:
         scheme, _, credential = header.partition(" ")
         if scheme.lower() != "bearer" or not credential.strip():
             raise unauthenticated("the Authorization header must be `Bearer lg_…`")
-        return await _key_principal(admin_pool, credential.strip())
+        key = credential.strip()
+        return Credential("key", key, token_hash(key))
     token = request.cookies.get(cookie_name(secure_cookie))
     if not token:
         raise unauthenticated()
     if request.method in UNSAFE_METHODS:
         check_csrf(request, require_header=True)
-    return await _session_principal(admin_pool, token)
+    return Credential("session", token, token_hash(token))
+
+
+async def lookup_principal(admin_pool: asyncpg.Pool, credential: Credential) -> Principal:
+    """The principal behind a credential, read now on the admin pool; 401 when it is not valid."""
+    if credential.kind == "key":
+        return await _key_principal(admin_pool, credential.secret)
+    return await _session_principal(admin_pool, credential.secret)
+
+
+async def resolve_principal(request: Request, admin_pool: asyncpg.Pool,
+                            secure_cookie: bool) -> Principal:
+    return await lookup_principal(admin_pool, read_credential(request, secure_cookie))
+
+
+def _literal(value: str) -> str:
+    """A dollar-quoted SQL literal for a value we did not choose (an email, a role)."""
+    tag = "p"
+    while f"${tag}$" in value + f"${tag}":
+        tag += "p"
+    return f"${tag}${value}${tag}$"
+
+
+def recheck_statement(principal: Principal) -> str:
+    """The SQL that proves a cached principal is still valid (migration 0023), to be sent with
+    BEGIN; it raises SQLSTATE 28000 when not. Values are rendered as literals because they
+    travel in a simple-protocol message: uuids and bytes as hex, text dollar-quoted."""
+    if principal.kind == "key":
+        return f"SELECT api_assert_key('{principal.id}'::uuid, {_literal(principal.role)})"
+    assert principal.session_hash is not None
+    owner = f"'{principal.owner_id}'::uuid" if principal.owner_id is not None else "NULL::uuid"
+    return (f"SELECT api_assert_session(decode('{principal.session_hash.hex()}', 'hex'), "
+            f"'{principal.id}'::uuid, {_literal(principal.role)}, {_literal(principal.email)}, "
+            f"{owner})")
 
 
 async def _key_principal(admin_pool: asyncpg.Pool, key: str) -> Principal:

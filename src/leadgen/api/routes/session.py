@@ -44,6 +44,7 @@ async def logout(who: CurrentPrincipal, state: State) -> Response:
     """End this session (API keys: nothing to end)."""
     if who.session_hash is not None:
         await auth.logout(state.admin_pool, who.session_hash)
+        state.principals.drop(who.session_hash)
     response = Response(status_code=204)
     secure = state.settings.cookie_secure
     response.delete_cookie(auth.cookie_name(secure), path="/", secure=secure, httponly=True,
