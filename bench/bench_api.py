@@ -141,6 +141,17 @@ async def prepare(url: str) -> dict[str, int]:
         await conn.close()
 
 
+async def existing_counts(url: str) -> dict[str, int]:
+    """Row counts of a database kept by an earlier `--keep` run (for `--reuse`)."""
+    await migrate.upgrade(url)
+    conn = await asyncpg.connect(url)
+    try:
+        return {t: int(await conn.fetchval(f"SELECT count(*) FROM {t}"))
+                for t in ("tenants", "companies", "contacts", "messages")}
+    finally:
+        await conn.close()
+
+
 def _split(script: str) -> list[str]:
     """Statements of GENERATE (none contains a semicolon inside a literal but $$ bodies)."""
     parts, buf, in_body = [], [], False
@@ -156,13 +167,13 @@ def _split(script: str) -> list[str]:
 def page_sql(tenant: str, owner: str) -> tuple[str, list[Any]]:
     """The API's page query with the values the API binds for owner + status=draft."""
     text = sql_text("api/messages")
-    body = text.split("-- name: list_messages^", 1)[1].split("-- name:", 1)[0]
+    body = text.split("-- name: list_messages\n", 1)[1].split("-- name:", 1)[0]
     values = {"by_owner": "true", "by_status": "true", "tenant_id": f"'{tenant}'::uuid",
               "owner_id": f"'{owner}'::uuid", "status_code": "1",
               "after_rank": "-2147483648",
               "after_id": "'00000000-0000-0000-0000-000000000000'::uuid",
               "channel": "NULL", "batch_id": "NULL", "campaign_id": "NULL", "q": "NULL",
-              "fetch": "51", "limit": "50"}
+              "fetch": "51"}
     sql = re.sub(r"(?<!:):([a-z_]+)", lambda m: values[m.group(1)], body.strip())
     return sql, []
 
@@ -449,11 +460,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the leadgen_bench database")
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the kept leadgen_bench database instead of generating it")
     parser.add_argument("--no-write", action="store_true", help="do not edit docs/benchmarks.md")
     args = parser.parse_args()
     host = machine()
     url = with_database(SERVER, DB)
-    counts = asyncio.run(prepare(url))
+    counts = asyncio.run(existing_counts(url) if args.reuse else prepare(url))
     print(json.dumps(counts), flush=True)
     plan = asyncio.run(explain(url))
     print(plan, flush=True)

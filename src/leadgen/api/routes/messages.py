@@ -35,6 +35,7 @@ router = APIRouter(prefix="/api/messages", tags=["messages"], responses=errors()
 sql = queries("api/messages")
 FIRST_RANK = -(2**31)  # below every review_rank: the keyset start of the first page
 FIRST_ID = UUID(int=0)
+ITEM_KEYS = tuple(MessageOut.model_fields)
 
 
 def like(q: str | None) -> str | None:
@@ -86,17 +87,18 @@ async def list_messages(
     """The review queue: best contacts first (contact_score DESC NULLS LAST, id)."""
     after_rank, after_id = (FIRST_RANK, FIRST_ID) if cursor is None else decode_cursor(
         cursor, (int, UUID))
-    row = await sql.list_messages(
+    found = [r async for r in sql.list_messages(
         conn, tenant_id=who.tenant_id, by_owner=owner_id is not None,
         by_status=status is not None, owner_id=owner_id,
         status_code=STATUSES.index(status) + 1 if status else None,
         after_rank=after_rank, after_id=after_id, channel=channel, batch_id=batch_id,
-        campaign_id=campaign_id, q=like(q), fetch=limit + 1, limit=limit,
-    )
-    next_cursor = encode_cursor(row["last_rank"], row["last_id"]) if row["has_more"] else None
-    body = b'{"items":' + row["items"].encode() + b',"next_cursor":' + orjson.dumps(
-        next_cursor) + b"}"
-    return raw_json_response(body)
+        campaign_id=campaign_id, q=like(q), fetch=limit + 1,
+    )]
+    page = found[:limit]
+    next_cursor = (encode_cursor(page[-1]["review_rank"], page[-1]["id"])
+                   if len(found) > limit else None)
+    return json_response({"items": [{key: r[key] for key in ITEM_KEYS} for r in page],
+                          "next_cursor": next_cursor})
 
 
 @router.get("/counts", response_model=MessageCounts)

@@ -6,8 +6,13 @@
 -- `limit` rows at any depth. The four UNION ALL branches are the four shapes of the
 -- owner/status filters; only the branch whose flags match runs (a one-time filter), and each
 -- is an ordered scan of idx_messages_review_queue or idx_messages_status_rank.
+--
+-- The page returns plain rows (limit + 1: the extra one says whether there is more), not JSON
+-- built here: json_build_object over 50 rows cost the server ~0.65 ms of CPU per page, more
+-- than the whole index scan and joins; asyncpg's binary rows turned into JSON by orjson cost
+-- the API ~0.2 ms (docs/benchmarks.md, API).
 
--- name: list_messages^
+-- name: list_messages
 WITH page AS (
   (SELECT m.* FROM messages m
     WHERE :by_owner AND :by_status
@@ -56,27 +61,18 @@ WITH page AS (
             SELECT 1 FROM contacts qc WHERE qc.tenant_id = m.tenant_id
                AND qc.id = m.contact_id AND qc.full_name ILIKE :q))
     ORDER BY m.review_rank, m.id LIMIT :fetch)
-), numbered AS (
-  SELECT p.*, row_number() OVER (ORDER BY p.review_rank, p.id) AS n FROM page p
 )
-SELECT coalesce(json_agg(json_build_object(
-         'id', m.id, 'contact_id', m.contact_id, 'contact_name', c.full_name,
-         'job_title', c.job_title, 'company_id', c.company_id, 'company_name', co.name,
-         'tier', co.tier, 'contact_score', m.contact_score, 'owner_id', m.owner_id,
-         'owner_name', o.name, 'campaign_id', m.campaign_id, 'batch_id', m.batch_id,
-         'channel', m.channel, 'sequence_step', m.sequence_step, 'variant', m.variant,
-         'subject', m.subject, 'body', m.body, 'status', m.status, 'tone', m.tone,
-         'language', m.language, 'review_notes', m.review_notes,
-         'generation_cost_usd', m.generation_cost_usd::float8, 'approved_at', m.approved_at,
-         'version', m.version, 'created_at', m.created_at, 'updated_at', m.updated_at)
-         ORDER BY m.n) FILTER (WHERE m.n <= :limit), '[]')::text AS items,
-       count(*) > :limit AS has_more,
-       max(m.review_rank) FILTER (WHERE m.n = :limit) AS last_rank,
-       (array_agg(m.id) FILTER (WHERE m.n = :limit))[1] AS last_id
-  FROM numbered m
+SELECT m.id, m.contact_id, c.full_name AS contact_name, c.job_title, c.company_id,
+       co.name AS company_name, co.tier, m.contact_score, m.owner_id, o.name AS owner_name,
+       m.campaign_id, m.batch_id, m.channel, m.sequence_step, m.variant, m.subject, m.body,
+       m.status, m.tone, m.language, m.review_notes,
+       m.generation_cost_usd::float8 AS generation_cost_usd, m.approved_at, m.version,
+       m.created_at, m.updated_at, m.review_rank
+  FROM page m
   LEFT JOIN contacts c ON c.tenant_id = :tenant_id AND c.id = m.contact_id
   LEFT JOIN companies co ON co.tenant_id = :tenant_id AND co.id = c.company_id
-  LEFT JOIN owners o ON o.tenant_id = :tenant_id AND o.id = m.owner_id;
+  LEFT JOIN owners o ON o.tenant_id = :tenant_id AND o.id = m.owner_id
+ ORDER BY m.review_rank, m.id;
 
 -- name: message_counts
 -- Messages per status under the same filters as the list (minus status).
