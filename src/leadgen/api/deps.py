@@ -50,7 +50,9 @@ class AppState:
     principals: PrincipalCache
 
 
-def app_state(request: Request) -> AppState:
+async def app_state(request: Request) -> AppState:
+    # async on purpose: FastAPI runs a plain `def` dependency in a worker thread, a thread
+    # hand-off per request for an attribute read.
     state: AppState = request.app.state.leadgen
     return state
 

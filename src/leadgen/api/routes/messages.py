@@ -95,10 +95,13 @@ async def list_messages(
         campaign_id=campaign_id, q=like(q), fetch=limit + 1,
     )]
     page = found[:limit]
+    if page and tuple(page[0].keys())[:len(ITEM_KEYS)] != ITEM_KEYS:
+        raise RuntimeError("list_messages must select MessageOut's fields in their order")
     next_cursor = (encode_cursor(page[-1]["review_rank"], page[-1]["id"])
                    if len(found) > limit else None)
-    return json_response({"items": [{key: r[key] for key in ITEM_KEYS} for r in page],
-                          "next_cursor": next_cursor})
+    # zip stops at the last MessageOut field: review_rank (the cursor's) is left out
+    items = [dict(zip(ITEM_KEYS, r.values(), strict=False)) for r in page]
+    return json_response({"items": items, "next_cursor": next_cursor})
 
 
 @router.get("/counts", response_model=MessageCounts)

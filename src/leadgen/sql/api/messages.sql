@@ -10,7 +10,7 @@
 -- The page returns plain rows (limit + 1: the extra one says whether there is more), not JSON
 -- built here: json_build_object over 50 rows cost the server ~0.65 ms of CPU per page, more
 -- than the whole index scan and joins; asyncpg's binary rows turned into JSON by orjson cost
--- the API ~0.2 ms (docs/benchmarks.md, API).
+-- the API ~0.1 ms (docs/benchmarks.md, API).
 
 -- name: list_messages
 WITH page AS (
@@ -62,12 +62,14 @@ WITH page AS (
                AND qc.id = m.contact_id AND qc.full_name ILIKE :q))
     ORDER BY m.review_rank, m.id LIMIT :fetch)
 )
-SELECT m.id, m.contact_id, c.full_name AS contact_name, c.job_title, c.company_id,
-       co.name AS company_name, co.tier, m.contact_score, m.owner_id, o.name AS owner_name,
-       m.campaign_id, m.batch_id, m.channel, m.sequence_step, m.variant, m.subject, m.body,
-       m.status, m.tone, m.language, m.review_notes,
-       m.generation_cost_usd::float8 AS generation_cost_usd, m.approved_at, m.version,
-       m.created_at, m.updated_at, m.review_rank
+-- Columns in MessageOut's order (the handler zips them with its field names); ids as text,
+-- which orjson writes without a Python call per value.
+SELECT m.id::text, m.contact_id::text, c.full_name AS contact_name, c.job_title,
+       c.company_id::text, co.name AS company_name, co.tier, m.contact_score,
+       m.owner_id::text, o.name AS owner_name, m.campaign_id::text, m.batch_id::text,
+       m.channel, m.sequence_step, m.variant, m.subject, m.body, m.status, m.tone, m.language,
+       m.review_notes, m.generation_cost_usd::float8 AS generation_cost_usd, m.approved_at,
+       m.version, m.created_at, m.updated_at, m.review_rank
   FROM page m
   LEFT JOIN contacts c ON c.tenant_id = :tenant_id AND c.id = m.contact_id
   LEFT JOIN companies co ON co.tenant_id = :tenant_id AND co.id = c.company_id
