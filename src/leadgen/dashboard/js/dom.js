@@ -85,7 +85,7 @@ const LABELS = {
   tier_2_gold: "Tier 2 · Gold", tier_3_silver: "Tier 3 · Silver", tier_4_bronze: "Tier 4 · Bronze",
   tier_5_copper: "Tier 5 · Copper", deprioritize: "Deprioritize", platform_admin: "Platform admin",
   tenant_admin: "Tenant admin", reviewer: "Reviewer", running: "Running", completed: "Completed",
-  failed: "Failed",
+  failed: "Failed", enriched_l2: "Enriched L2",
 };
 export function label(value) {
   if (value === null || value === undefined || value === "") return "—";
