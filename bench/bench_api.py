@@ -1,6 +1,7 @@
 """API speed: the review-queue page and batch stats at 100 tenants / 1M+ messages, RLS on.
 
-    .venv/bin/python bench/bench_api.py [--seconds 20] [--clients 16] [--workers 2] [--keep]
+    .venv/bin/python bench/bench_api.py [--seconds 20] [--clients 16] [--workers 1]
+                                        [--keep] [--reuse]
 
 1. Creates the database `leadgen_bench` on 127.0.0.1:5432 (user postgres, trust), upgrades it
    to the current schema and generates synthetic rows with generate_series: 100 tenants ×
@@ -492,6 +493,9 @@ def report(args: argparse.Namespace, counts: dict[str, int], plan: str, api: dic
         "- **JSON built by the API, not PostgreSQL.** The page query returns 51 plain rows "
         "(ids as text) that orjson writes: `json_build_object` over the page had cost the "
         "backend more than the index scan and the joins.",
+        "- `app_state` is an `async` dependency (a plain `def` one ran in a worker thread per "
+        "request), and the GC is frozen after startup so full collections skip the app's "
+        "long-lived objects.",
         "",
         f"One page request alone, this run (the app called in-process over ASGI, 1,500 "
         f"sequential requests): **{cost['python_ms']} ms CPU in the API, {cost['postgres_ms']} "
@@ -499,9 +503,13 @@ def report(args: argparse.Namespace, counts: dict[str, int], plan: str, api: dic
         "code before these changes (commit 50d418a, same data, alternated runs on "
         "2026-11-26): 1.08–1.16 ms API, 1.50–1.65 ms PostgreSQL, 2.7–3.0 ms wall; after: "
         "0.89–0.95, 0.91–0.98 and 1.9 ms — a third less CPU per request.",
-        "- `app_state` is an `async` dependency (a plain `def` one ran in a worker thread per "
-        "request), and the GC is frozen after startup so full collections skip the app's "
-        "long-lived objects.",
+        "",
+        "One worker process (`--workers 1`, also `leadgen serve`'s default): on 2 cores "
+        "PostgreSQL and the load generator need the other core. Runs on the same data the "
+        "same day: 1 worker p99 36.7, 37.2 and 40.2 ms (582–646 req/s); 2 workers p99 46.6 "
+        "and 53.2 ms (718–720 req/s) — more throughput, but the 16 keep-alive connections "
+        "spread unevenly over the workers and the tail widens. Before the changes above the "
+        "same bench gave p99 95–119 ms.",
         "",
         "pgbench runs the same statements in the same transaction: `BEGIN; SET LOCAL "
         "app.tenant_id = …; SELECT set_config('app.actor', …, true); <page query>; COMMIT;` "
@@ -552,7 +560,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    # One worker: on 2 cores PostgreSQL and the load generator need the other one; a second
+    # worker adds ~13 % throughput but spreads the 16 connections unevenly and widens the
+    # tail (measured 2026-11-26: p99 37-40 ms with 1 worker, 47-53 ms with 2).
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the leadgen_bench database")
     parser.add_argument("--reuse", action="store_true",
                         help="use the kept leadgen_bench database instead of generating it")
