@@ -1,4 +1,5 @@
-"""Two tenants, each with one row in every tenant table, for isolation tests (any package)."""
+"""Tenants for tests (any package): an empty one (`new_tenant`), or one with a row in every
+tenant table (`seed_tenant`) for isolation tests."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from leadgen.admin.tenants import create_tenant
 from leadgen.db.connect import admin_transaction
 
 TENANT_TABLES = [
@@ -15,6 +17,18 @@ TENANT_TABLES = [
     "crm_event_participants", "tasks", "task_contacts", "task_activities", "research_assets",
     "pipeline_runs", "audit_log", "users", "sessions", "api_keys",
 ]
+
+
+async def new_tenant(url: str, prefix: str = "t") -> tuple[str, uuid.UUID]:
+    """An empty tenant with a unique slug `<prefix>-<hex>`; returns (slug, id)."""
+    slug = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(url)
+    try:
+        async with admin_transaction(conn):
+            tenant_id = await create_tenant(conn, slug=slug, name=slug)
+    finally:
+        await conn.close()
+    return slug, tenant_id
 
 
 @dataclass

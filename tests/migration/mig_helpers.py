@@ -11,7 +11,6 @@ from typing import Any
 
 import asyncpg
 
-from leadgen.admin.tenants import create_tenant
 from leadgen.airtable.snapshot import write_snapshot
 from leadgen.db.connect import admin_transaction
 from leadgen.migration.mapping import bundled_schema
@@ -70,17 +69,6 @@ def count_cells(root: Path) -> tuple[int, int]:
                 records += 1
                 cells += len(json.loads(line)["fields"])
     return records, cells
-
-
-async def new_tenant(url: str, prefix: str = "mig") -> tuple[str, uuid.UUID]:
-    slug = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(url)
-    try:
-        async with admin_transaction(conn):
-            tid = await create_tenant(conn, slug=slug, name=slug)
-    finally:
-        await conn.close()
-    return slug, tid
 
 
 async def dump(url: str, tenant_id: uuid.UUID, tables: list[str] | None = None,

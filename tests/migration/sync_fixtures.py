@@ -18,13 +18,13 @@ from typing import Any
 
 import asyncpg
 
-from leadgen.admin.tenants import create_tenant
 from leadgen.airtable.emulator import Emulator, run_emulator
 from leadgen.airtable.export import ExportOptions, RetryPolicy, export_base
 from leadgen.airtable.generate import write_generated
-from leadgen.db.connect import admin_transaction, tenant_transaction
+from leadgen.db.connect import tenant_transaction
 from leadgen.migration.run import migrate_snapshot
 from support import run_async
+from tenant_seed import new_tenant
 
 FAST_RATE = 50.0  # requests/s of the test emulator (real Airtable: 5)
 FAST_PENALTY = 2.0
@@ -38,17 +38,6 @@ class Migrated:
     slug: str
     tenant_id: uuid.UUID
     url: str
-
-
-async def new_tenant(url: str, prefix: str) -> tuple[str, uuid.UUID]:
-    slug = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(url)
-    try:
-        async with admin_transaction(conn):
-            tenant_id = await create_tenant(conn, slug=slug, name=slug)
-    finally:
-        await conn.close()
-    return slug, tenant_id
 
 
 def migrate_generated(url: str, root: Path, *, companies: int = 20, seed: int = 1,

@@ -13,11 +13,12 @@ from uuid import UUID
 
 import asyncpg
 import pytest
-from mig_helpers import count_cells, make_snapshot, new_tenant, rid
+from mig_helpers import count_cells, make_snapshot, rid
 
 from leadgen.db.connect import admin_transaction
 from leadgen.migration import migrate_snapshot
 from leadgen.migration.rules import batch_id, batch_key, row_id
+from tenant_seed import new_tenant
 
 MICHAL, ANTON = rid("ownMichal"), rid("ownAnton")
 ACME, BETA, BETA2, GAMMA = rid("coAcme"), rid("coBeta"), rid("coBeta2"), rid("coGamma")

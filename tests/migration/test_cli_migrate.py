@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mig_helpers import make_snapshot, new_tenant, rid
+from mig_helpers import make_snapshot, rid
+
+from tenant_seed import new_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
 

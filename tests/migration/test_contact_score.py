@@ -7,12 +7,13 @@ import uuid
 from pathlib import Path
 
 import asyncpg
-from mig_helpers import dump, new_tenant, table_id
+from mig_helpers import dump, table_id
 
 from leadgen.airtable.generate import write_generated
 from leadgen.airtable.snapshot import Snapshot, write_snapshot
 from leadgen.db.connect import admin_transaction
 from leadgen.migration import migrate_snapshot
+from tenant_seed import new_tenant
 
 
 async def scores(url: str, tenant_id: uuid.UUID) -> list[tuple[int | None, int | None]]:

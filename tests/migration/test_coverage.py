@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mig_helpers import SCHEMA, dump, make_snapshot, new_tenant, rid
+from mig_helpers import SCHEMA, dump, make_snapshot, rid
 
 from leadgen.errors import MappingError
 from leadgen.migration import load_mapping, migrate_snapshot
 from leadgen.migration.mapping import DEFAULT_PATH
+from tenant_seed import new_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = (ROOT / "src/leadgen/migration/mappings" / DEFAULT_PATH).read_text("utf-8")

@@ -12,10 +12,11 @@ import uuid
 from pathlib import Path
 
 import asyncpg
-from mig_helpers import canonical, dump, new_tenant, record_ids
+from mig_helpers import canonical, dump, record_ids
 
 from leadgen.airtable.generate import write_generated
 from leadgen.migration import migrate_snapshot
+from tenant_seed import new_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from mig_helpers import count_cells, digest, dump, new_tenant
+from mig_helpers import count_cells, digest, dump
 
 from leadgen.airtable.generate import write_generated
 from leadgen.migration import migrate_snapshot
+from tenant_seed import new_tenant
 
 
 @pytest.mark.parametrize(("companies", "seed"), [(20, 1), (20, 2), (100, 3)])

@@ -16,14 +16,13 @@ from typing import Any
 
 import asyncpg
 
-from leadgen.admin.tenants import create_tenant
 from leadgen.airtable.formula import LinkDisplay
 from leadgen.airtable.generate import generate_base, write_generated
-from leadgen.db.connect import admin_transaction
 from leadgen.migration.mapping import load_mapping
 from leadgen.migration.run import migrate_snapshot
 from leadgen.n8n.library import TENANT_PREAMBLE
 from leadgen.n8n.pgformat import format_query
+from tenant_seed import new_tenant
 
 
 @dataclass
@@ -45,13 +44,7 @@ async def migrate_generated(url: str, workdir: Path, companies: int, seed: int) 
     base = generate_base(companies, seed)
     snap = workdir / f"snap-{companies}-{seed}"
     write_generated(snap, base)
-    slug = f"fx-{seed}-{uuid.uuid4().hex[:6]}"
-    conn = await asyncpg.connect(url)
-    try:
-        async with admin_transaction(conn):
-            tenant_id = await create_tenant(conn, slug=slug, name=slug)
-    finally:
-        await conn.close()
+    slug, tenant_id = await new_tenant(url, f"fx-{seed}")
     report = await migrate_snapshot(url, snap, slug)
     tables = {t["name"]: t for t in base.schema["tables"]}
     records = {t["name"]: base.records[t["id"]] for t in base.schema["tables"]}
