@@ -21,6 +21,7 @@ from starlette.requests import Request
 from leadgen.admin.apikeys import secret_matches, split_key
 from leadgen.admin.passwords import DUMMY_HASH, verify_password
 from leadgen.api.errors import ApiError
+from leadgen.db.connect import dollar_quoted
 from leadgen.sql import queries
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -102,30 +103,17 @@ async def lookup_principal(admin_pool: asyncpg.Pool, credential: Credential) -> 
     return await _session_principal(admin_pool, credential.secret)
 
 
-async def resolve_principal(request: Request, admin_pool: asyncpg.Pool,
-                            secure_cookie: bool) -> Principal:
-    return await lookup_principal(admin_pool, read_credential(request, secure_cookie))
-
-
-def _literal(value: str) -> str:
-    """A dollar-quoted SQL literal for a value we did not choose (an email, a role)."""
-    tag = "p"
-    while f"${tag}$" in value + f"${tag}":
-        tag += "p"
-    return f"${tag}${value}${tag}$"
-
-
 def recheck_statement(principal: Principal) -> str:
     """The SQL that proves a cached principal is still valid (migration 0023), to be sent with
     BEGIN; it raises SQLSTATE 28000 when not. Values are rendered as literals because they
     travel in a simple-protocol message: uuids and bytes as hex, text dollar-quoted."""
     if principal.kind == "key":
-        return f"SELECT api_assert_key('{principal.id}'::uuid, {_literal(principal.role)})"
+        return f"SELECT api_assert_key('{principal.id}'::uuid, {dollar_quoted(principal.role)})"
     assert principal.session_hash is not None
     owner = f"'{principal.owner_id}'::uuid" if principal.owner_id is not None else "NULL::uuid"
+    role, email = dollar_quoted(principal.role), dollar_quoted(principal.email)
     return (f"SELECT api_assert_session(decode('{principal.session_hash.hex()}', 'hex'), "
-            f"'{principal.id}'::uuid, {_literal(principal.role)}, {_literal(principal.email)}, "
-            f"{owner})")
+            f"'{principal.id}'::uuid, {role}, {email}, {owner})")
 
 
 async def _key_principal(admin_pool: asyncpg.Pool, key: str) -> Principal:

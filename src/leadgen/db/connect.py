@@ -96,10 +96,10 @@ def _redact(url: str) -> str:
     return url
 
 
-def _dollar_quoted(value: str) -> str:
+def dollar_quoted(value: str) -> str:
     """`value` as a dollar-quoted SQL literal (immune to standard_conforming_strings)."""
     if "\x00" in value:
-        raise ValueError("a setting cannot hold a NUL character")
+        raise ValueError("a SQL literal cannot hold a NUL character")
     tag = "a"
     while f"${tag}$" in value + f"${tag}":  # the first `$tag$` after the body must close it
         tag += "a"
@@ -114,7 +114,7 @@ def tenant_settings(tenant_id: UUID, actor: str | None = None, role: str | None 
     statements = [f"SET LOCAL ROLE {_role(role)}"] if role is not None else []
     statements.append(f"SET LOCAL app.tenant_id = '{tenant_id}'")
     if actor is not None:
-        statements.append(f"SET LOCAL app.actor = {_dollar_quoted(actor)}")
+        statements.append(f"SET LOCAL app.actor = {dollar_quoted(actor)}")
     return "; ".join(statements)
 
 
