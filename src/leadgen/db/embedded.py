@@ -124,10 +124,39 @@ def _effective_root(data_root: Path, user: str | None) -> Path:
     return data_root
 
 
+def _bindir_for(bindir: Path, user: str | None) -> Path:
+    """`bindir`, or a copy of its installation the service user can execute: pgserver's
+    binaries live in the checkout's .venv, which may sit in a folder only root can enter
+    (under /root, or a `mktemp -d`)."""
+    if user is None or _reachable_by(user, bindir / "initdb"):
+        return bindir
+    install = bindir.parent  # site-packages/pgserver/pginstall
+    package = install.parent
+    digest = hashlib.sha256(str(install.resolve()).encode()).hexdigest()[:12]
+    copy = Path("/var/tmp") / f"leadgen-pgbin-{digest}"
+    # Same layout as in site-packages: the binaries find their libraries through an RPATH
+    # relative to themselves ($ORIGIN/../../../pgserver.libs).
+    copied_bin = copy / package.name / install.name / bindir.name
+    if not (copied_bin / "initdb").exists():
+        staging = copy.with_name(copy.name + f".{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(install, staging / package.name / install.name, symlinks=True,
+                        ignore=shutil.ignore_patterns("include"))
+        for libs in package.parent.glob(f"{package.name}.libs"):
+            shutil.copytree(libs, staging / libs.name, symlinks=True)
+        for folder in (staging, staging / package.name):
+            os.chmod(folder, 0o755)
+        try:
+            staging.rename(copy)  # atomic: a concurrent start sees all of it or nothing
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)  # another process made it first
+    return copied_bin
+
+
 def start(data_root: Path) -> EmbeddedServer:
     """Start (or reuse) the embedded cluster under `data_root` and return where it listens."""
-    bindir = find_bindir()
     user = _run_as()
+    bindir = _bindir_for(find_bindir(), user)
     data_root = _effective_root(data_root, user)
     data_dir = data_root / "pgdata"
     port_file = data_root / "port"
@@ -175,5 +204,6 @@ def stop(data_root: Path) -> None:
     data_dir = _effective_root(data_root, user) / "pgdata"
     if not (data_dir / "postmaster.pid").exists():
         return
-    cmd = [str(find_bindir() / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"]
+    cmd = [str(_bindir_for(find_bindir(), user) / "pg_ctl"), "-D", str(data_dir), "-m", "fast",
+           "-w", "stop"]
     subprocess.run(_command(user, cmd), capture_output=True, check=False)
