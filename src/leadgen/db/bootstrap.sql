@@ -27,3 +27,25 @@ BEGIN
   END IF;
 END
 $$;
+
+-- The owner may turn off row triggers for the migration loader's first-load INSERTs.
+-- A foreign key is checked by a row trigger: one `SELECT … FOR KEY SHARE` per row and key,
+-- 1.6 million of them for a 231k-record base, the largest single cost of a first load
+-- (docs/benchmarks.md, Migrate). For a table the tenant has no rows in yet, the loader sets
+-- `session_replication_role = replica` around its plain INSERT (every trigger of ours steps
+-- aside for a bulk load anyway) and then checks each foreign key of that table over the
+-- tenant's rows in one anti-join, as ALTER TABLE … ADD FOREIGN KEY validates a constraint
+-- (migration/foreign_keys.py). Upserts and deletes always run with the triggers.
+-- The owner can already disable triggers or drop constraints on its own tables, so this
+-- grants it nothing new; leadgen_app does not get it. GRANT … ON PARAMETER exists from
+-- PostgreSQL 15 and needs a superuser; without it the loader keeps the per-row checks.
+DO $$
+BEGIN
+  IF current_setting('server_version_num')::int >= 150000 THEN
+    EXECUTE 'GRANT SET ON PARAMETER session_replication_role TO leadgen_owner';
+  END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'leadgen_owner may not set session_replication_role: the migration loader '
+               'checks foreign keys row by row (slower, same result)';
+END
+$$;

@@ -4,6 +4,7 @@
     read_catalog(conn) / check_against_database(...)       coverage.py (columns, pg_enum)
     transform_snapshot(snapshot, mapping, catalog, tenant_id) -> Transformed   transform.py
     Stager(conn, columns).copy / .apply                    load.py (COPY, upsert, delete)
+    check_foreign_keys(conn, tables, tenant_id)            foreign_keys.py (first loads)
     await migrate_snapshot(url, snapshot, tenant_slug, ...) -> MigrationReport   run.py
 
 Module map: handlers.py compiles one handler per field, records.py holds the per-record rules

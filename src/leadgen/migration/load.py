@@ -14,6 +14,14 @@ off), so a crash leaves the tenant as it was and RLS keeps every statement insid
     UPDATE     then messages.contact_score from contacts, set-based, only where it differs
                (`fill_contact_scores`; the messages INSERT already joins it in).
 
+A table the tenant has no rows in yet (a first load) takes a faster path when the role may
+turn row triggers off (`bulk_checks`, bootstrap.sql): each chunk is INSERTed as soon as it
+is staged, with `session_replication_role = replica` (no per-row foreign-key checks; our
+own triggers step aside for a bulk load anyway), the stage emptied again, and no delete
+(every row of such a table is this run's); before the deletes, `check_keys` checks every
+foreign key of those tables for the tenant in bulk (foreign_keys.py). Everything else —
+upserts, deletes, the score UPDATE — runs with the triggers on.
+
 Statements are built from the closed set of tables and columns below and in the plan (the
 catalog checked them), with identifiers quoted; values are always parameters.
 """
@@ -27,6 +35,7 @@ from uuid import UUID
 
 import asyncpg
 
+from leadgen.migration.foreign_keys import ORIGIN, REPLICA, check_foreign_keys
 from leadgen.migration.rules import batch_id, batch_key
 
 # Upsert order (parents first). Deletes run in reverse.
@@ -81,13 +90,23 @@ def q(name: str) -> str:
 class Stager:
     """Temp staging tables of one transaction, filled chunk by chunk."""
 
-    def __init__(self, conn: asyncpg.Connection, columns: dict[str, tuple[str, ...]]) -> None:
-        self.conn, self.columns = conn, columns
+    def __init__(self, conn: asyncpg.Connection, columns: dict[str, tuple[str, ...]],
+                 tenant_id: UUID | None = None) -> None:
+        self.conn, self.columns, self.tenant_id = conn, columns, tenant_id
         self.created: set[str] = set()
         self.counts: dict[str, int] = {}
         self.changed: dict[str, dict[str, int]] = {}
         self.empty: dict[str, bool] = {}  # the tenant had no rows in the table at the start
         self.archive_empty = False  # the base has no archived records for the tenant yet
+        # Plain INSERTs may run without row triggers, their foreign keys then checked in
+        # bulk (foreign_keys.py; set by the caller when the role may, 0012).
+        self.bulk_checks = False
+        self.unchecked: set[str] = set()  # tables whose foreign keys are still to check
+        self._replica = False  # row triggers are off (session_replication_role = replica)
+        # Tables the tenant had no rows in: each chunk is inserted as soon as it is staged
+        # (then the stage is emptied), so the database works while the transform runs
+        # instead of after it; nothing of them can have disappeared, so no delete either.
+        self.streamed: set[str] = set()
 
     async def ensure(self, table: str) -> None:
         if table in self.created:
@@ -100,6 +119,21 @@ class Stager:
             f"SELECT {cols} FROM {q(table)} WITH NO DATA")
         self.created.add(table)
         self.counts.setdefault(table, 0)
+        if self.bulk_checks and self.tenant_id is not None and table in LOAD_ORDER \
+                and table != "batches" and await self.is_empty(table):
+            # Foreign keys are checked at the end (bulk_checks), so a chunk need not wait
+            # for its parents' table to complete.
+            self.streamed.add(table)
+
+    async def is_empty(self, table: str) -> bool:
+        """The tenant has no rows in `table` yet (the archive: none of this base)."""
+        if table == "airtable_records":
+            return self.archive_empty
+        if table not in self.empty:
+            self.empty[table] = not await self.conn.fetchval(
+                f"SELECT EXISTS (SELECT 1 FROM {q(table)} WHERE tenant_id = $1)",
+                self.tenant_id)
+        return self.empty[table]
 
     async def copy(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
         await self.ensure(table)
@@ -107,26 +141,31 @@ class Stager:
             await self.conn.copy_records_to_table(
                 "stage_" + table, records=rows, columns=list(self.columns[table]))
             self.counts[table] += len(rows)
+            if table in self.streamed:
+                self._count(table, "upserted", await self.upsert(table, plain=True))
+                await self.conn.execute(f"TRUNCATE {q('stage_' + table)}")
 
     async def complete(self, tables: Sequence[str], table_id: str, tenant_id: UUID) -> None:
         """Upsert the tables one Airtable table filled (their stage is complete), while the
         transform works on the next one. Batches seen so far go in first (their FK target)."""
         await self.ensure("batches")
         self._count("batches", "upserted", await self.upsert("batches", insert_only=True))
+        self.tenant_id = tenant_id
         for table in tables:
             await self.ensure(table)
-            if table not in self.empty:
-                # First load of this table for the tenant: a plain INSERT skips the
-                # speculative insertion of ON CONFLICT (nothing can conflict).
-                self.empty[table] = not await self.conn.fetchval(
-                    f"SELECT EXISTS (SELECT 1 FROM {q(table)} WHERE tenant_id = $1)", tenant_id)
+            if table in self.streamed:
+                continue  # inserted chunk by chunk already
+            # First load of this table for the tenant: a plain INSERT skips the
+            # speculative insertion of ON CONFLICT (nothing can conflict).
+            plain = await self.is_empty(table)
             if table == "activities":
                 # a vanished activity may hold the dedup key a new one now takes
                 self._count(table, "deleted", await self.delete(table, tenant_id))
-            self._count(table, "upserted", await self.upsert(table, plain=self.empty[table]))
+            self._count(table, "upserted", await self.upsert(table, plain=plain))
         await self.ensure("airtable_records")
-        self._count("airtable_records", "upserted", await self.upsert(
-            "airtable_records", "table_id = $1", table_id, plain=self.archive_empty))
+        if "airtable_records" not in self.streamed:
+            self._count("airtable_records", "upserted", await self.upsert(
+                "airtable_records", "table_id = $1", table_id, plain=self.archive_empty))
 
     async def finish(self, tenant_id: UUID, base_id: str,
                      batches: Sequence[Sequence[Any]]) -> dict[str, dict[str, int]]:
@@ -137,11 +176,15 @@ class Stager:
         self._count("batches", "upserted", await self.upsert("batches"))
         for table in LOAD_ORDER:
             await self.ensure(table)
-            if self.counts[table] > 1000:  # key columns only: cheap, and all the joins need
+            # key columns only: cheap, and all the joins need (streamed stages are empty)
+            if self.counts[table] > 1000 and table not in self.streamed:
                 key = ", ".join(q(c) for c in SHAPES.get(table, ENTITY).key)
                 await self.conn.execute(f"ANALYZE {q('stage_' + table)} ({key})")
+        await self.check_keys(tenant_id)
         for table in reversed(LOAD_ORDER):
-            if table == "batches":
+            if table in self.streamed:
+                n = 0  # the tenant had none before this run: all are this run's rows
+            elif table == "batches":
                 n = await self.delete_batches(tenant_id)
             elif table == "airtable_records":
                 # Nothing of this base was archived before the run: every archived row came
@@ -184,7 +227,8 @@ class Stager:
         if conditions:
             sql += "WHERE " + " AND ".join(conditions) + " "
         if plain:
-            return _count(await self.conn.execute(sql, *args))
+            return await self._insert(table, sql, *args)
+        await self._triggers(True)
         sql += f"ON CONFLICT ({target}) "
         if shape.update and rest and not insert_only:
             sets = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in rest)
@@ -195,17 +239,40 @@ class Stager:
             sql += "DO NOTHING"
         return _count(await self.conn.execute(sql, *args))
 
+    async def _insert(self, table: str, sql: str, *args: Any) -> int:
+        """A plain INSERT: without row triggers when allowed (every trigger of ours steps
+        aside for a bulk load anyway; the foreign keys are checked in `check_keys`)."""
+        if self.bulk_checks:
+            await self._triggers(False)
+            self.unchecked.add(table)
+        return _count(await self.conn.execute(sql, *args))
+
+    async def _triggers(self, on: bool) -> None:
+        """Row triggers on (origin) or off (replica), switched only when it changes: a
+        round trip per chunk matters while the transform holds the GIL."""
+        if self._replica == on:
+            await self.conn.execute(ORIGIN if on else REPLICA)
+            self._replica = not on
+
+    async def check_keys(self, tenant_id: UUID) -> None:
+        """The foreign keys of every table inserted without row triggers, in bulk."""
+        await self._triggers(True)
+        await check_foreign_keys(self.conn, self.unchecked, tenant_id)
+        self.unchecked.clear()
+
     async def fill_contact_scores(self, tenant_id: UUID) -> int:
         """Every message of the tenant (the API's too) takes its contact's current score, in
         one statement: under app.bulk_load the per-row triggers of 0020 leave that to the
         load. Only rows that differ are written, so a no-op re-run changes nothing (and
         with the triggers active it finds none)."""
+        await self._triggers(True)  # the version and updated_at triggers of an UPDATE
         return _count(await self.conn.execute(
             "UPDATE messages m SET contact_score = c.contact_score FROM contacts c "
             "WHERE m.tenant_id = $1 AND c.tenant_id = m.tenant_id AND c.id = m.contact_id "
             "AND m.contact_score IS DISTINCT FROM c.contact_score", tenant_id))
 
     async def delete(self, table: str, tenant_id: UUID) -> int:
+        await self._triggers(True)  # ON DELETE actions are row triggers
         shape = SHAPES.get(table, ENTITY)
         match = " AND ".join(f"s.{q(c)} = t.{q(c)}" for c in shape.key)
         if shape.parent is None:
@@ -219,6 +286,7 @@ class Stager:
         return _count(await self.conn.execute(sql, tenant_id))
 
     async def delete_archive(self, tenant_id: UUID, base_id: str) -> int:
+        await self._triggers(True)  # ON DELETE actions are row triggers
         sql = ("DELETE FROM airtable_records t WHERE t.tenant_id = $1 AND t.base_id = $2 AND "
                "NOT EXISTS (SELECT 1 FROM stage_airtable_records s WHERE "
                "s.record_id = t.record_id AND s.base_id = t.base_id)")
@@ -226,6 +294,7 @@ class Stager:
 
     async def delete_batches(self, tenant_id: UUID) -> int:
         """Batches the migration promoted (id = uuid5 of their name) that nothing names now."""
+        await self._triggers(True)  # ON DELETE actions are row triggers
         staged = {r["id"] for r in await self.conn.fetch("SELECT id FROM stage_batches")}
         rows = await self.conn.fetch("SELECT id, name FROM batches WHERE tenant_id = $1",
                                      tenant_id)
