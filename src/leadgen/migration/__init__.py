@@ -5,6 +5,7 @@
     transform_snapshot(snapshot, mapping, catalog, tenant_id) -> Transformed   transform.py
     Stager(conn, columns).copy / .apply                    load.py (COPY, upsert, delete)
     check_foreign_keys(conn, tables, tenant_id)            foreign_keys.py (first loads)
+    TransformProcess(tr, snapshot).chunks()                transform_process.py (forked)
     await migrate_snapshot(url, snapshot, tenant_slug, ...) -> MigrationReport   run.py
 
 Module map: handlers.py compiles one handler per field, records.py holds the per-record rules

@@ -1,0 +1,143 @@
+"""The transform in a forked process, its chunks streamed back through a pipe.
+
+A migration is two CPU-bound halves: the transform (Python) and the load (PostgreSQL, fed by
+asyncpg's COPY encoding, also Python). On a thread they share one GIL, and the load's many
+short wake-ups wait behind the transform: measured on the 231k-record bench base, the loading
+side was busy 22 s of a 25 s run with only 3.4 s of its own CPU and 12 s of the backend's
+(docs/benchmarks.md, Migrate). In a child process the transform runs on the other core.
+
+    source = TransformProcess(tr, snapshot)
+    async for table, rows in source.chunks():      # as Transformer.run(milestones=True)
+        … source.records …                         # records transformed so far (progress)
+    tr.ledger                                      # the child's final ledger, copied back
+
+The child is a fork of the caller (it inherits the Transformer, its mapping, catalog and the
+archive digests; nothing is re-imported or sent). It sends pickled chunks; a reader thread
+keeps up to QUEUE of them ready, so the transform stays ahead while the database works. An
+exception in the child is re-raised here; if the caller stops early (an error in the load,
+a cancelled task) the child is killed. If the caller is killed, the child's next write fails
+on the closed pipe and it exits. Where there is no fork (Windows), the caller uses a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import os
+import pickle
+import queue
+import signal
+import threading
+from collections.abc import AsyncGenerator
+from multiprocessing.connection import Connection
+from typing import Any
+
+from leadgen.airtable.snapshot import Snapshot
+from leadgen.errors import LeadgenError
+from leadgen.migration.transform import Transformer
+
+QUEUE = 64  # chunks ready on the caller's side (≈ 10 flushes of 5,000 records)
+_CHUNK, _DONE, _FAILED = "chunk", "done", "failed"
+
+
+def available() -> bool:
+    return hasattr(os, "fork")
+
+
+class TransformProcess:
+    def __init__(self, tr: Transformer, snapshot: Snapshot) -> None:
+        self.tr, self.snapshot = tr, snapshot
+        self.records = 0
+        self.pid: int | None = None  # the child's, once started
+        self.peak_rss_mb: float | None = None  # the child's peak memory, once it ended
+        self.cpu_seconds: float | None = None  # and its CPU time
+
+    async def chunks(self) -> AsyncGenerator[tuple[str, list[Any]], None]:
+        read_fd, write_fd = os.pipe()
+        pid = self.pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_fd)
+            _transform(self.tr, self.snapshot, write_fd)
+        os.close(write_fd)
+        inbox = Connection(read_fd, writable=False)
+        ready: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=QUEUE)
+        reader = threading.Thread(target=_read, args=(inbox, ready), name="migrate-transform",
+                                  daemon=True)
+        reader.start()
+        loop = asyncio.get_running_loop()
+        finished = False
+        try:
+            while True:
+                kind, *rest = await loop.run_in_executor(None, ready.get)
+                if kind == _CHUNK:
+                    chunk, self.records, columns = rest
+                    self.tr.plans_columns.update(columns)
+                    yield chunk
+                elif kind == _DONE:
+                    self.tr.ledger, columns = rest
+                    self.tr.plans_columns.update(columns)
+                    finished = True
+                    return
+                else:
+                    raise rest[0]
+        finally:
+            if not finished:
+                _kill(pid)
+            while reader.is_alive():  # unblock a reader waiting on a full queue, then join
+                try:
+                    ready.get_nowait()
+                except queue.Empty:
+                    await asyncio.sleep(0.01)
+            reader.join()
+            ready.put_nowait((_FAILED, None))  # a getter left behind by a cancelled await
+            inbox.close()
+            _, _, usage = await loop.run_in_executor(None, os.wait4, pid, 0)
+            self.peak_rss_mb = usage.ru_maxrss / 1024
+            self.cpu_seconds = usage.ru_utime + usage.ru_stime
+
+
+def _transform(tr: Transformer, snapshot: Snapshot, write_fd: int) -> None:
+    """The child's whole life: run the transform, send every chunk, then the ledger."""
+    out = Connection(write_fd, readable=False)
+    try:
+        gc.freeze()  # the parent's objects: never garbage here
+        for chunk in tr.run(snapshot, milestones=True):
+            records = sum(t.records for t in tr.ledger.tables.values())
+            out.send_bytes(pickle.dumps((_CHUNK, chunk, records, tr.plans_columns),
+                                        protocol=pickle.HIGHEST_PROTOCOL))
+            gc.freeze()  # what the run keeps: see run._old_objects_skipped_by_gc
+        out.send_bytes(pickle.dumps((_DONE, tr.ledger, tr.plans_columns),
+                                    protocol=pickle.HIGHEST_PROTOCOL))
+    except BaseException as exc:  # every failure goes to the parent
+        try:
+            blob = pickle.dumps((_FAILED, exc))
+        except Exception:  # an exception that does not pickle
+            blob = pickle.dumps((_FAILED, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        with contextlib.suppress(OSError):  # the parent is gone
+            out.send_bytes(blob)
+    finally:
+        os._exit(0)  # no atexit handlers, finalizers or buffered output of the parent's
+
+
+def _read(inbox: Connection, ready: queue.Queue[tuple[Any, ...]]) -> None:
+    """The reader thread: unpickle what the child sends until it is done or gone."""
+    while True:
+        try:
+            message = pickle.loads(inbox.recv_bytes())
+        except (EOFError, OSError):
+            ready.put((_FAILED, LeadgenError(
+                "the transform process ended without finishing (killed, or out of memory?)",
+                hint="nothing was loaded; re-run the migration, and check the system log")))
+            return
+        except BaseException as exc:  # re-raised on the event loop's side
+            ready.put((_FAILED, exc))
+            return
+        ready.put(message)
+        if message[0] != _CHUNK:
+            return
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
