@@ -189,3 +189,23 @@ def _role(role: str) -> str:
     if role not in (APP_ROLE, ADMIN_ROLE, OWNER_ROLE):
         raise ValueError(f"unknown role {role!r}")
     return role
+
+
+async def try_setting(conn: asyncpg.Connection, statement: str) -> bool:
+    """Apply a setting the server may refuse; True when it took. Inside the caller's
+    transaction (sync runs the load inside its own) a savepoint keeps a refusal from
+    aborting that transaction."""
+    if not conn.is_in_transaction():
+        try:
+            await conn.execute(statement)
+        except asyncpg.PostgresError:
+            return False
+        return True
+    await conn.execute("SAVEPOINT try_setting")
+    try:
+        await conn.execute(statement)
+    except asyncpg.PostgresError:
+        await conn.execute("ROLLBACK TO SAVEPOINT try_setting")
+        return False
+    await conn.execute("RELEASE SAVEPOINT try_setting")
+    return True

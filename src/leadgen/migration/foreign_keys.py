@@ -21,6 +21,7 @@ from uuid import UUID
 
 import asyncpg
 
+from leadgen.db.connect import try_setting
 from leadgen.errors import DatabaseUnavailable
 from leadgen.sql import queries
 
@@ -58,16 +59,9 @@ async def foreign_keys(conn: asyncpg.Connection, tables: Collection[str]) -> lis
 
 
 async def bulk_checks_allowed(conn: asyncpg.Connection) -> bool:
-    """Whether this role may turn row triggers off (0012 granted it; PostgreSQL ≥ 15). Asked
-    inside a savepoint, so a refusal leaves the caller's transaction usable."""
-    await conn.execute("SAVEPOINT bulk_checks")
-    try:
-        await conn.execute(ORIGIN)
-    except asyncpg.PostgresError:
-        await conn.execute("ROLLBACK TO SAVEPOINT bulk_checks")
-        return False
-    await conn.execute("RELEASE SAVEPOINT bulk_checks")
-    return True
+    """Whether this role may turn row triggers off (bootstrap.sql granted it; PostgreSQL ≥
+    15). Asked inside a savepoint, so a refusal leaves the caller's transaction usable."""
+    return await try_setting(conn, ORIGIN)
 
 
 async def check_foreign_keys(conn: asyncpg.Connection, tables: Collection[str],

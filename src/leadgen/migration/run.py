@@ -13,13 +13,10 @@ it — rows, deletes, archive, migration_runs, migration_rejects — or nothing.
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import queue
-import threading
 import time
 import uuid
-from collections.abc import AsyncGenerator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import aclosing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +27,7 @@ import orjson
 
 from leadgen.admin.tenants import tenant_id_for
 from leadgen.airtable.snapshot import Snapshot
-from leadgen.db.connect import admin_transaction, connect, tenant_transaction
+from leadgen.db.connect import admin_transaction, connect, tenant_transaction, try_setting
 from leadgen.errors import DatabaseUnavailable, LeadgenError
 from leadgen.migration import transform_process
 from leadgen.migration.coverage import Catalog, check_against_database, read_catalog
@@ -42,7 +39,6 @@ from leadgen.migration.transform import ARCHIVE_COLUMNS, COMPLETE, FINAL_BATCHES
 from leadgen.sql import queries
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
-_Chunk = tuple[str, list[Any]]
 REJECT_COLUMNS = ("tenant_id", "run_id", "seq", "table_name", "record_id", "field_name",
                   "value", "reason")
 
@@ -145,7 +141,7 @@ async def _transform_and_copy(tr: Transformer, snap: Snapshot, stager: Stager,
         chunks = source.chunks()
         records: Callable[[], int] = lambda: source.records  # noqa: E731
     else:
-        chunks = _in_thread(tr.run(snap, milestones=True))
+        chunks = transform_process.in_thread(tr.run(snap, milestones=True))
         records = lambda: sum(t.records for t in tr.ledger.tables.values())  # noqa: E731
     # aclosing: when the load fails, stop the transform now, not when the generator is
     # garbage-collected
@@ -184,26 +180,6 @@ def _old_objects_skipped_by_gc() -> Iterator[None]:
         gc.unfreeze()
 
 
-async def try_setting(conn: asyncpg.Connection, statement: str) -> bool:
-    """Apply a setting the server may refuse; True when it took. Inside the caller's
-    transaction (sync runs the load inside its own) a savepoint keeps a refusal from
-    aborting that transaction."""
-    if not conn.is_in_transaction():
-        try:
-            await conn.execute(statement)
-        except asyncpg.PostgresError:
-            return False
-        return True
-    await conn.execute("SAVEPOINT try_setting")
-    try:
-        await conn.execute(statement)
-    except asyncpg.PostgresError:
-        await conn.execute("ROLLBACK TO SAVEPOINT try_setting")
-        return False
-    await conn.execute("RELEASE SAVEPOINT try_setting")
-    return True
-
-
 async def _prefer_lz4(conn: asyncpg.Connection) -> None:
     """lz4 compresses the archive's JSONB several times faster than the default pglz; a
     server built without lz4 (the pgserver wheel's) simply keeps pglz."""
@@ -216,49 +192,6 @@ async def _roomy_stages(conn: asyncpg.Connection) -> None:
     out and read back. The setting is only accepted before the session's first temp table;
     a caller that already used one keeps its value."""
     await try_setting(conn, "SET temp_buffers = '512MB'")
-
-
-async def _in_thread(chunks: Iterator[_Chunk]) -> AsyncGenerator[_Chunk, None]:
-    """Run the (CPU-bound) transform on a thread so it works while PostgreSQL ingests the
-    previous chunk: the GIL is free while asyncpg waits on the socket. (Where os.fork
-    exists the transform runs in its own process instead, which measured 15–19 % faster.)"""
-    # Deep enough (≈10 flushes of 5,000 records) for the transform to keep working through a
-    # long upsert (Messages: ~15 s at 100k rows) without holding the whole base in memory.
-    # (A queue of 8 halves the peak memory, 820 → 420 MB, but costs 10–15 % of the time:
-    # the transform then waits for the database.)
-    handoff: queue.Queue[_Chunk | BaseException | None] = queue.Queue(maxsize=64)
-    stop = threading.Event()  # the consumer failed: stop transforming
-
-    def produce() -> None:
-        try:
-            for chunk in chunks:
-                if stop.is_set():
-                    return
-                handoff.put(chunk)
-        except BaseException as exc:  # re-raised on the event loop's side
-            handoff.put(exc)
-        else:
-            handoff.put(None)
-
-    worker = threading.Thread(target=produce, name="migrate-transform", daemon=True)
-    worker.start()
-    loop = asyncio.get_running_loop()
-    try:
-        while True:
-            item = await loop.run_in_executor(None, handoff.get)
-            if item is None:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():  # unblock a producer waiting on a full queue, then join
-            try:
-                handoff.get_nowait()
-            except queue.Empty:
-                await asyncio.sleep(0.01)
-        worker.join()
 
 
 async def _record_run(conn: asyncpg.Connection, report: MigrationReport, run_id: uuid.UUID,

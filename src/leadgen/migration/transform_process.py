@@ -16,7 +16,8 @@ archive digests; nothing is re-imported or sent). It sends pickled chunks; a rea
 keeps up to QUEUE of them ready, so the transform stays ahead while the database works. An
 exception in the child is re-raised here; if the caller stops early (an error in the load,
 a cancelled task) the child is killed. If the caller is killed, the child's next write fails
-on the closed pipe and it exits. Where there is no fork (Windows), the caller uses a thread.
+on the closed pipe and it exits. Where there is no fork (Windows), `in_thread(tr.run(…))`
+runs the transform on a thread instead.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import pickle
 import queue
 import signal
 import threading
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -38,6 +39,7 @@ from leadgen.errors import LeadgenError
 from leadgen.migration.transform import Transformer
 
 QUEUE = 64  # chunks ready on the caller's side (≈ 10 flushes of 5,000 records)
+_Chunk = tuple[str, list[Any]]
 _CHUNK, _DONE, _FAILED = "chunk", "done", "failed"
 
 
@@ -84,17 +86,61 @@ class TransformProcess:
         finally:
             if not finished:
                 _kill(pid)
-            while reader.is_alive():  # unblock a reader waiting on a full queue, then join
-                try:
-                    ready.get_nowait()
-                except queue.Empty:
-                    await asyncio.sleep(0.01)
-            reader.join()
-            ready.put_nowait((_FAILED, None))  # a getter left behind by a cancelled await
+            await _drain(reader, ready)
             inbox.close()
             _, _, usage = await loop.run_in_executor(None, os.wait4, pid, 0)
             self.peak_rss_mb = usage.ru_maxrss / 1024
             self.cpu_seconds = usage.ru_utime + usage.ru_stime
+
+
+async def in_thread(chunks: Iterator[_Chunk]) -> AsyncGenerator[_Chunk, None]:
+    """Run the (CPU-bound) transform on a thread so it works while PostgreSQL ingests the
+    previous chunk: the GIL is free while asyncpg waits on the socket. (Where os.fork
+    exists the transform runs in its own process instead, which measured 15–19 % faster.)"""
+    # Deep enough (≈10 flushes of 5,000 records) for the transform to keep working through a
+    # long upsert (Messages: ~15 s at 100k rows) without holding the whole base in memory.
+    # (A queue of 8 halves the peak memory, 820 → 420 MB, but costs 10–15 % of the time:
+    # the transform then waits for the database.)
+    handoff: queue.Queue[_Chunk | BaseException | None] = queue.Queue(maxsize=QUEUE)
+    stop = threading.Event()  # the consumer failed: stop transforming
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                handoff.put(chunk)
+        except BaseException as exc:  # re-raised on the event loop's side
+            handoff.put(exc)
+        else:
+            handoff.put(None)
+
+    worker = threading.Thread(target=produce, name="migrate-transform", daemon=True)
+    worker.start()
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            item = await loop.run_in_executor(None, handoff.get)
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        await _drain(worker, handoff)
+
+
+async def _drain(thread: threading.Thread, handoff: queue.Queue[Any]) -> None:
+    """Unblock `thread` if it waits on the full `handoff`, and join it; then unblock a getter
+    that a cancelled `await run_in_executor(None, handoff.get)` may have left behind."""
+    while thread.is_alive():
+        try:
+            handoff.get_nowait()
+        except queue.Empty:
+            await asyncio.sleep(0.01)
+    thread.join()
+    handoff.put_nowait(None)
 
 
 def _transform(tr: Transformer, snapshot: Snapshot, write_fd: int) -> None:

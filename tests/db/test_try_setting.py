@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from leadgen.migration.run import try_setting
+from leadgen.db.connect import try_setting
 
 
 async def test_refused_setting_leaves_the_transaction_usable(database_url: str) -> None:
