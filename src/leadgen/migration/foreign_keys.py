@@ -3,7 +3,7 @@
 PostgreSQL checks a foreign key with one row trigger per inserted row and key; a first load
 of a 231k-record base makes 1.6 million such checks, the largest single cost of the load
 (docs/benchmarks.md, Migrate). For a table the tenant has no rows in yet, the loader runs
-its plain INSERT with `session_replication_role = replica` (0012 lets the owner set it) and
+its plain INSERT with `session_replication_role = replica` (bootstrap.sql lets the owner) and
 then calls `check_foreign_keys`: one anti-join per key over the tenant's rows, as
 `ALTER TABLE … ADD FOREIGN KEY` validates a new constraint. A row whose key has no parent
 raises (the run's transaction then rolls back: nothing of it is kept), exactly where the

@@ -99,7 +99,7 @@ class Stager:
         self.empty: dict[str, bool] = {}  # the tenant had no rows in the table at the start
         self.archive_empty = False  # the base has no archived records for the tenant yet
         # Plain INSERTs may run without row triggers, their foreign keys then checked in
-        # bulk (foreign_keys.py; set by the caller when the role may, 0012).
+        # bulk (foreign_keys.py; set by the caller when the role may: bootstrap.sql).
         self.bulk_checks = False
         self.unchecked: set[str] = set()  # tables whose foreign keys are still to check
         self._replica = False  # row triggers are off (session_replication_role = replica)

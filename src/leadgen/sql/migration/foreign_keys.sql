@@ -1,5 +1,5 @@
 -- The foreign keys the migration loader checks itself after a bulk INSERT that ran without
--- row triggers (migration/foreign_keys.py; why: db/migrations/0012).
+-- row triggers (migration/foreign_keys.py; why: db/bootstrap.sql).
 
 -- name: of_tables(tables)
 -- Params: table names (public schema). Each foreign key of those tables: its name, the
