@@ -42,10 +42,17 @@ $$;
 DO $$
 BEGIN
   IF current_setting('server_version_num')::int >= 150000 THEN
+    -- (a user without the right gets a WARNING "no privileges were granted", not an error)
     EXECUTE 'GRANT SET ON PARAMETER session_replication_role TO leadgen_owner';
+    IF NOT has_parameter_privilege('leadgen_owner', 'session_replication_role', 'SET') THEN
+      RAISE NOTICE 'leadgen_owner may not set session_replication_role: the migration loader '
+                   'checks foreign keys row by row (slower, same result); run `leadgen db '
+                   'upgrade` once as a superuser to grant it';
+    END IF;
   END IF;
 EXCEPTION WHEN insufficient_privilege THEN
   RAISE NOTICE 'leadgen_owner may not set session_replication_role: the migration loader '
-               'checks foreign keys row by row (slower, same result)';
+               'checks foreign keys row by row (slower, same result); run `leadgen db '
+               'upgrade` once as a superuser to grant it';
 END
 $$;
