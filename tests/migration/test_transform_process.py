@@ -120,3 +120,19 @@ async def test_a_load_that_fails_first_stops_and_reaps_the_child(
         os.kill(started[0].pid, 0)
     assert await _empty(database_url, tenant_id)
     assert run_module.transform_process.TransformProcess is Recorded  # the patch was used
+
+
+async def test_progress_counts_the_child_s_records_up_to_the_total(
+    database_url: str, base: Path
+) -> None:
+    """The terminal's progress bars: records transformed (counted in the child) rise to the
+    snapshot's total, then the apply phase runs from 0 to 1."""
+    calls: list[tuple[str, int, int]] = []
+    slug, _ = await new_tenant(database_url, "progress")
+    report = await migrate_snapshot(database_url, base, slug,
+                                    progress=lambda *call: calls.append(call))
+    records = [(done, total) for phase, done, total in calls if phase == "records"]
+    assert records and all(total == report.records for _, total in records)
+    counts = [done for done, _ in records]
+    assert counts == sorted(counts) and counts[-1] == report.records
+    assert [(d, t) for p, d, t in calls if p == "apply"] == [(0, 1), (1, 1)]
