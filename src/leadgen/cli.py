@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+import asyncpg
 import typer
 from rich.console import Console
 
@@ -17,7 +18,7 @@ from leadgen.airtable import commands as airtable_commands
 from leadgen.airtable.formula import commands as formula_commands
 from leadgen.api import commands as api_commands
 from leadgen.db import commands as db_commands
-from leadgen.errors import EXIT_CODES, LeadgenError
+from leadgen.errors import EXIT_CODES, LeadgenError, SchemaError
 from leadgen.migration import commands as migration_commands
 from leadgen.n8n import commands as n8n_commands
 
@@ -45,7 +46,20 @@ def main() -> None:
     """Run the CLI; turn our errors into a message and an exit code, never a traceback."""
     err = Console(stderr=True)
     try:
-        app()
+        try:
+            app()
+        except (asyncpg.UndefinedTableError, asyncpg.UndefinedFunctionError,
+                asyncpg.InvalidParameterValueError) as exc:
+            # Any command, against a database `leadgen db upgrade` never ran on (no tables,
+            # or on a new server not even the roles: SET ROLE leadgen_… fails) or an older
+            # schema: say so instead of a traceback.
+            if isinstance(exc, asyncpg.InvalidParameterValueError) \
+                    and 'role "leadgen_' not in str(exc):
+                raise
+            raise SchemaError(
+                f"the database has no leadgen schema, or an older one: {exc}",
+                hint="run `leadgen db upgrade` with the same DATABASE_URL, then try again; "
+                     "nothing was written") from exc
     except LeadgenError as exc:
         err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
         if exc.hint:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from mig_helpers import make_snapshot, rid
@@ -68,3 +69,14 @@ async def test_bad_snapshot_and_unknown_tenant_say_what_to_do(
     assert damaged.returncode == 2 and "re-run the export" in damaged.stderr
     unknown = run(database_url, "--snapshot", str(snap), "--tenant", "no-such-tenant-x")
     assert unknown.returncode == 8 and "leadgen tenant create" in unknown.stderr
+
+
+def test_a_database_without_the_schema_says_to_upgrade(
+    scratch_database: Callable[[], str], tmp_path: Path
+) -> None:
+    snap = make_snapshot(tmp_path / "snap", {
+        "Owners": [{"id": rid("o1"), "fields": {"Name": "Michal"}}]})
+    result = run(scratch_database(), "--snapshot", str(snap), "--tenant", "acme")
+    assert result.returncode == 5, result.stderr
+    assert "no leadgen schema" in result.stderr and "leadgen db upgrade" in result.stderr
+    assert "Traceback" not in result.stderr
