@@ -150,7 +150,6 @@ class Stager:
         transform works on the next one. Batches seen so far go in first (their FK target)."""
         await self.ensure("batches")
         self._count("batches", "upserted", await self.upsert("batches", insert_only=True))
-        self.tenant_id = tenant_id
         for table in tables:
             await self.ensure(table)
             if table in self.streamed:
