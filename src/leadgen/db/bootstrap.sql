@@ -5,6 +5,10 @@
 --   leadgen_app    LOGIN     the API / n8n role: owns nothing, NOBYPASSRLS, sees one tenant per tx.
 --   leadgen_admin  LOGIN     the platform path: BYPASSRLS, used only for tenant creation and
 --                            cross-tenant work (CLI `tenant create`, API /admin/tenants).
+--   leadgen_loader NOLOGIN   the migration loader's COPY into a table the tenant has no rows in
+--                            yet: BYPASSRLS (COPY cannot write a table under RLS) with INSERT
+--                            and nothing else; each such COPY is counted back under RLS
+--                            (migration/direct_copy.py, migration 0012).
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'leadgen_owner') THEN
@@ -16,6 +20,9 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'leadgen_admin') THEN
     CREATE ROLE leadgen_admin LOGIN NOSUPERUSER BYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'leadgen_loader') THEN
+    CREATE ROLE leadgen_loader NOLOGIN NOSUPERUSER BYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
+  END IF;
 END
 $$;
 
@@ -23,7 +30,8 @@ $$;
 DO $$
 BEGIN
   IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
-    EXECUTE format('GRANT leadgen_owner, leadgen_admin, leadgen_app TO %I', current_user);
+    EXECUTE format('GRANT leadgen_owner, leadgen_admin, leadgen_app, leadgen_loader TO %I',
+                   current_user);
   END IF;
 END
 $$;

@@ -19,8 +19,10 @@ turn row triggers off (`bulk_checks`, bootstrap.sql): each chunk is INSERTed as 
 is staged, with `session_replication_role = replica` (no per-row foreign-key checks; our
 own triggers step aside for a bulk load anyway), the stage emptied again, and no delete
 (every row of such a table is this run's); before the deletes, `check_keys` checks every
-foreign key of those tables for the tenant in bulk (foreign_keys.py). Everything else —
-upserts, deletes, the score UPDATE — runs with the triggers on.
+foreign key of those tables for the tenant in bulk (foreign_keys.py). Where the session may
+also become `leadgen_loader` (`loader`, direct_copy.py), such a table skips the stage: each
+chunk is COPYed straight into it, and its rows are counted back under RLS at the end.
+Everything else — upserts, deletes, the score UPDATE — runs with the triggers on.
 
 Statements are built from the closed set of tables and columns below and in the plan (the
 catalog checked them), with identifiers quoted; values are always parameters.
@@ -35,6 +37,7 @@ from uuid import UUID
 
 import asyncpg
 
+from leadgen.migration.direct_copy import check_tenant_rows, copy_as_loader
 from leadgen.migration.foreign_keys import ORIGIN, REPLICA, check_foreign_keys
 from leadgen.migration.rules import batch_id, batch_key
 
@@ -107,6 +110,16 @@ class Stager:
         # (then the stage is emptied), so the database works while the transform runs
         # instead of after it; nothing of them can have disappeared, so no delete either.
         self.streamed: set[str] = set()
+        # Tables the session may COPY into as leadgen_loader (direct_copy.py; set by the
+        # caller), the role the transaction runs as, and the tables COPYed straight into:
+        # table → (the tenant's rows before, rows copied), counted back in `check_keys`.
+        self.loader: set[str] = set()
+        self.role = "leadgen_owner"
+        self.direct: dict[str, tuple[int, int]] = {}
+        # Tables every row of which is new in this run (the rejects of a new run id): they
+        # go straight in too, though the tenant has rows there.
+        self.appended: set[str] = set()
+        self.scores: dict[Any, Any] = {}  # contact id → contact_score, for direct messages
 
     async def ensure(self, table: str) -> None:
         if table in self.created:
@@ -124,6 +137,20 @@ class Stager:
             # Foreign keys are checked at the end (bulk_checks), so a chunk need not wait
             # for its parents' table to complete.
             self.streamed.add(table)
+            if table in self.loader:
+                self.direct[table] = (await self._tenant_rows(table), 0)
+        elif self.bulk_checks and self.tenant_id is not None and table in self.appended \
+                and table in self.loader:
+            self.direct[table] = (await self._tenant_rows(table), 0)
+
+    async def _tenant_rows(self, table: str) -> int:
+        """The tenant's rows in `table` (0 for a table `is_empty` found empty; the archive
+        may hold other bases)."""
+        if table != "airtable_records" and self.empty.get(table):
+            return 0
+        n = await self.conn.fetchval(f"SELECT count(*) FROM {q(table)} WHERE tenant_id = $1",
+                                     self.tenant_id)
+        return int(n)
 
     async def is_empty(self, table: str) -> bool:
         """The tenant has no rows in `table` yet (the archive: none of this base)."""
@@ -137,13 +164,36 @@ class Stager:
 
     async def copy(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
         await self.ensure(table)
-        if rows:
+        if table == "contacts" and "contact_score" in self.columns[table]:
+            ident, score = (self.columns[table].index(c) for c in ("id", "contact_score"))
+            self.scores.update((r[ident], r[score]) for r in rows)
+        if rows and table in self.direct:
+            await self._copy_direct(table, rows)
+        elif rows:
             await self.conn.copy_records_to_table(
                 "stage_" + table, records=rows, columns=list(self.columns[table]))
             self.counts[table] += len(rows)
             if table in self.streamed:
                 self._count(table, "upserted", await self.upsert(table, plain=True))
                 await self.conn.execute(f"TRUNCATE {q('stage_' + table)}")
+
+    async def _copy_direct(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        """COPY straight into the table, without row triggers (as an INSERT of a first load:
+        foreign keys and the tenant's rows are checked in `check_keys`)."""
+        columns = list(self.columns[table])
+        if table == "messages":  # JOINED, from this run's contacts (fill_contact_scores
+            # corrects any message whose contact this run did not load)
+            contact = columns.index("contact_id")
+            scores = self.scores
+            rows = [(*r, scores.get(r[contact])) for r in rows]
+            columns.append("contact_score")
+        await self._triggers(False)
+        self.unchecked.add(table)
+        n = await copy_as_loader(self.conn, table, rows, columns, back_to=self.role)
+        before, copied = self.direct[table]
+        self.direct[table] = (before, copied + n)
+        self.counts[table] += n
+        self._count(table, "upserted", n)
 
     async def complete(self, tables: Sequence[str], table_id: str, tenant_id: UUID) -> None:
         """Upsert the tables one Airtable table filled (their stage is complete), while the
@@ -258,6 +308,7 @@ class Stager:
         await self._triggers(True)
         await check_foreign_keys(self.conn, self.unchecked, tenant_id)
         self.unchecked.clear()
+        await check_tenant_rows(self.conn, self.direct, tenant_id)
 
     async def fill_contact_scores(self, tenant_id: UUID) -> int:
         """Every message of the tenant (the API's too) takes its contact's current score, in

@@ -31,8 +31,9 @@ from leadgen.db.connect import admin_transaction, connect, tenant_transaction, t
 from leadgen.errors import DatabaseUnavailable, LeadgenError
 from leadgen.migration import transform_process
 from leadgen.migration.coverage import Catalog, check_against_database, read_catalog
+from leadgen.migration.direct_copy import loader_tables
 from leadgen.migration.foreign_keys import bulk_checks_allowed
-from leadgen.migration.load import Stager
+from leadgen.migration.load import LOAD_ORDER, Stager
 from leadgen.migration.mapping import Mapping, load_mapping
 from leadgen.migration.report import MigrationReport
 from leadgen.migration.transform import ARCHIVE_COLUMNS, COMPLETE, FINAL_BATCHES, Transformer
@@ -102,6 +103,7 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
         stager = Stager(conn, columns, tenant_id)
         stager.archive_empty = not tr.archived
         stager.bulk_checks = await bulk_checks_allowed(conn)
+        stager.loader = await loader_tables(conn, (*LOAD_ORDER, "migration_rejects"))
         final_batches: list[Any] = []
         with _old_objects_skipped_by_gc():
             timings["transform_copy_upsert"] = await _transform_and_copy(
@@ -205,11 +207,14 @@ async def _record_run(conn: asyncpg.Connection, report: MigrationReport, run_id:
         rejected=len(report.rejects), changed_rows=_json(report.changed_rows))
     rows = [(tenant_id, run_id, i, r["table"], r["record_id"], r["field"],
              _json(_clean(r["value"])), r["reason"]) for i, r in enumerate(report.rejects)]
-    if rows:  # COPY cannot write a table under RLS: stage, then INSERT … SELECT
-        stager = Stager(conn, {"migration_rejects": REJECT_COLUMNS})
+    if rows:  # every row is new (a new run_id): straight in as the loader where it may
+        stager = Stager(conn, {"migration_rejects": REJECT_COLUMNS}, tenant_id)
         stager.bulk_checks = await bulk_checks_allowed(conn)
+        stager.loader = await loader_tables(conn, ("migration_rejects",))
+        stager.appended = {"migration_rejects"}
         await stager.copy("migration_rejects", rows)
-        await stager.upsert("migration_rejects", plain=True)  # a new run_id: no conflict
+        if "migration_rejects" not in stager.direct:  # COPY went to the stage (RLS)
+            await stager.upsert("migration_rejects", plain=True)  # a new run_id: no conflict
         await stager.check_keys(tenant_id)
 
 

@@ -1,0 +1,69 @@
+"""COPY straight into a table the tenant has no rows in yet, as `leadgen_loader`.
+
+COPY FROM refuses a table under row level security ("COPY FROM not supported with row-level
+security"), and every tenant table FORCEs it, so the loader stages rows in a temp table and
+INSERTs them from there: each row is written twice, and the INSERT … SELECT was the largest
+single cost of a first load (docs/benchmarks.md, Migrate). For a table the tenant has no rows
+in yet (and the rejects of a new run), the loader instead switches, for the COPY alone, to
+`leadgen_loader`: BYPASSRLS, INSERT on the loaded tables and nothing else (bootstrap.sql,
+migration 0012). What RLS's WITH CHECK would have done row by row is then done once per
+table, back under RLS as the owner: the tenant's rows are counted, and the count must be what
+the tenant had before plus what was copied — a copied row that named another tenant (a bug)
+would be missing from it, and the run rolls back.
+
+    tables = await loader_tables(conn, LOAD_ORDER)             (inside the load's transaction)
+    n = await copy_as_loader(conn, "contacts", rows, columns, back_to="leadgen_owner")
+    await check_tenant_rows(conn, {"contacts": (0, n)}, tenant_id)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from leadgen.errors import DatabaseUnavailable
+from leadgen.sql import queries
+
+LOADER_ROLE = "leadgen_loader"
+
+
+async def loader_tables(conn: asyncpg.Connection, tables: Collection[str]) -> set[str]:
+    """Those of `tables` the loader may COPY into as LOADER_ROLE (empty when it may not)."""
+    found = await conn.fetchval(queries("migration/direct_copy").loader_tables.sql,
+                                sorted(tables))
+    return set(found or ())
+
+
+async def copy_as_loader(conn: asyncpg.Connection, table: str, rows: Sequence[Sequence[Any]],
+                         columns: Sequence[str], back_to: str) -> int:
+    """COPY `rows` into `table` as LOADER_ROLE, then back to the role `back_to` (the one the
+    transaction runs as); returns the number of rows copied. The role lasts for this COPY
+    only: a failure aborts the caller's transaction, and its end resets the role."""
+    await conn.execute(f"SET LOCAL ROLE {_q(LOADER_ROLE)}")
+    status = await conn.copy_records_to_table(table, records=rows, columns=list(columns))
+    await conn.execute(f"SET LOCAL ROLE {_q(back_to)}")
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def check_tenant_rows(conn: asyncpg.Connection, copied: Mapping[str, tuple[int, int]],
+                            tenant_id: UUID) -> None:
+    """For each table → (the tenant's rows before, rows copied as the loader): the tenant
+    now has exactly their sum, counted under RLS. Raises DatabaseUnavailable (exit 4, the
+    run rolls back) otherwise."""
+    for table, (before, n) in sorted(copied.items()):
+        now = await conn.fetchval(f"SELECT count(*) FROM {_q(table)} WHERE tenant_id = $1",
+                                  tenant_id)
+        if now != before + n:
+            raise DatabaseUnavailable(
+                f"the load failed and was rolled back, the tenant is unchanged: {n} rows were "
+                f"copied into {table}, where the tenant had {before}, but it now has {now}",
+                hint="another session wrote into the tenant during the load, or the transform "
+                     "produced a row of another tenant (a bug; please report it with the "
+                     "snapshot); re-run the migration")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
