@@ -73,6 +73,7 @@ from leadgen.migration.coverage import read_catalog
 from leadgen.migration.load import LOAD_ORDER, q
 from leadgen.migration.run import REJECT_COLUMNS, _json
 from leadgen.migration.transform import Transformed
+from leadgen.migration.wire import as_records
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "bench_migrate.json"
@@ -141,7 +142,8 @@ def batches_of(done: Transformed, tenant_id: uuid.UUID, run_id: uuid.UUID) -> li
     unknown = set(done.rows) - set(LOAD_ORDER)
     if unknown:
         raise SystemExit(f"the transform produced tables the bench does not order: {unknown}")
-    out = [Batch(t, done.columns[t], done.rows[t]) for t in LOAD_ORDER if done.rows.get(t)]
+    out = [Batch(t, done.columns[t], as_records(t, done.columns[t], done.rows[t]))
+           for t in LOAD_ORDER if done.rows.get(t)]
     for i, b in enumerate(out):
         if b.table == "messages":
             out[i] = with_contact_score(b, done)

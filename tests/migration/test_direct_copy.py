@@ -10,7 +10,7 @@ nothing but INSERT.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +18,13 @@ import asyncpg
 import pytest
 from mig_helpers import canonical, digest, dump, record_ids
 
-import leadgen.migration.load as load_module
 import leadgen.migration.run as run_module
 from leadgen.airtable.generate import write_generated
 from leadgen.db.connect import admin_transaction, tenant_transaction, with_user
 from leadgen.errors import DatabaseUnavailable
 from leadgen.migration import migrate_snapshot
-from leadgen.migration.direct_copy import LOADER_ROLE, copy_as_loader, loader_tables
-from leadgen.migration.load import LOAD_ORDER
+from leadgen.migration.direct_copy import LOADER_ROLE, loader_tables
+from leadgen.migration.load import LOAD_ORDER, Stager
 from leadgen.migration.transform import Transformer
 from tenant_seed import new_tenant
 
@@ -39,17 +38,15 @@ def small_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-class Copies:
-    """Records which tables were COPYed into as the loader (the shortcut was taken)."""
+def spy(tables: list[str]) -> Any:
+    """Stager._copy_direct that records which tables were COPYed into as the loader."""
+    real = Stager._copy_direct
 
-    def __init__(self) -> None:
-        self.tables: list[str] = []
+    async def copy_direct(self: Stager, table: str, rows: Any) -> None:
+        tables.append(table)
+        await real(self, table, rows)
 
-    async def __call__(self, conn: asyncpg.Connection, table: str,
-                       rows: Sequence[Sequence[Any]], columns: Sequence[str],
-                       back_to: str) -> int:
-        self.tables.append(table)
-        return await copy_as_loader(conn, table, rows, columns, back_to)
+    return copy_direct
 
 
 async def archive_and_rejects(url: str, tenant_id: uuid.UUID) -> tuple[int, int, int]:
@@ -72,22 +69,22 @@ async def archive_and_rejects(url: str, tenant_id: uuid.UUID) -> tuple[int, int,
 async def test_a_direct_first_load_equals_a_staged_one(
     database_url: str, small_base: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copies = Copies()
-    monkeypatch.setattr(load_module, "copy_as_loader", copies)
+    copied: list[str] = []
+    monkeypatch.setattr(Stager, "_copy_direct", spy(copied))
     fast_slug, fast_id = await new_tenant(database_url, "direct")
     fast = await migrate_snapshot(database_url, small_base, fast_slug)
     assert {"companies", "contacts", "messages", "airtable_records",
-            "migration_rejects"} <= set(copies.tables)
+            "migration_rejects"} <= set(copied)
     assert fast.rejects and fast.unaccounted == 0
 
     async def none(conn: asyncpg.Connection, tables: Collection[str]) -> set[str]:
         return set()
 
     monkeypatch.setattr(run_module, "loader_tables", none)
-    copies.tables.clear()
+    copied.clear()
     slow_slug, slow_id = await new_tenant(database_url, "staged")
     slow = await migrate_snapshot(database_url, small_base, slow_slug)
-    assert copies.tables == []  # every row went through the stage
+    assert copied == []  # every row went through the stage
 
     known = record_ids(small_base)
     assert await canonical(database_url, fast_id, known) == await canonical(
@@ -98,7 +95,7 @@ async def test_a_direct_first_load_equals_a_staged_one(
     assert fast_counts[2] == fast.tables["Messages"]["loaded"]
 
     # a re-run stages (the tenant has rows now) and changes nothing
-    copies.tables.clear()
+    copied.clear()
     monkeypatch.undo()
     before = digest(await dump(database_url, fast_id))
     again = await migrate_snapshot(database_url, small_base, fast_slug)

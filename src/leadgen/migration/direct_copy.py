@@ -12,14 +12,15 @@ the tenant had before plus what was copied — a copied row that named another t
 would be missing from it, and the run rolls back.
 
     tables = await loader_tables(conn, LOAD_ORDER)             (inside the load's transaction)
-    n = await copy_as_loader(conn, "contacts", rows, columns, back_to="leadgen_owner")
+    async with as_loader(conn, back_to="leadgen_owner"):
+        await conn.copy_records_to_table("contacts", records=rows, columns=columns)
     await check_tenant_rows(conn, {"contacts": (0, n)}, tenant_id)
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Collection, Mapping
+from contextlib import asynccontextmanager
 from uuid import UUID
 
 import asyncpg
@@ -37,15 +38,14 @@ async def loader_tables(conn: asyncpg.Connection, tables: Collection[str]) -> se
     return set(found or ())
 
 
-async def copy_as_loader(conn: asyncpg.Connection, table: str, rows: Sequence[Sequence[Any]],
-                         columns: Sequence[str], back_to: str) -> int:
-    """COPY `rows` into `table` as LOADER_ROLE, then back to the role `back_to` (the one the
-    transaction runs as); returns the number of rows copied. The role lasts for this COPY
-    only: a failure aborts the caller's transaction, and its end resets the role."""
+@asynccontextmanager
+async def as_loader(conn: asyncpg.Connection, back_to: str) -> AsyncIterator[None]:
+    """Run the body (one COPY) as LOADER_ROLE, then go back to the role `back_to` (the one
+    the transaction runs as). If the body fails, the caller's transaction is aborted, and
+    its end resets the role."""
     await conn.execute(f"SET LOCAL ROLE {_q(LOADER_ROLE)}")
-    status = await conn.copy_records_to_table(table, records=rows, columns=list(columns))
+    yield
     await conn.execute(f"SET LOCAL ROLE {_q(back_to)}")
-    return int(status.rsplit(" ", 1)[-1])
 
 
 async def check_tenant_rows(conn: asyncpg.Connection, copied: Mapping[str, tuple[int, int]],

@@ -12,7 +12,8 @@ off), so a crash leaves the tenant as it was and RLS keeps every statement insid
                (airtable_record_id set, or a parent that has one) that are not in the
                stage — records that disappeared from the snapshot.
     UPDATE     then messages.contact_score from contacts, set-based, only where it differs
-               (`fill_contact_scores`; the messages INSERT already joins it in).
+               (`fill_contact_scores`; each chunk of messages already carries its
+               contact's score from this run: wire.ContactScores).
 
 A table the tenant has no rows in yet (a first load) takes a faster path when the role may
 turn row triggers off (`bulk_checks`, bootstrap.sql): each chunk is INSERTed as soon as it
@@ -37,9 +38,10 @@ from uuid import UUID
 
 import asyncpg
 
-from leadgen.migration.direct_copy import check_tenant_rows, copy_as_loader
+from leadgen.migration.direct_copy import as_loader, check_tenant_rows
 from leadgen.migration.foreign_keys import ORIGIN, REPLICA, check_foreign_keys
 from leadgen.migration.rules import batch_id, batch_key
+from leadgen.migration.wire import ContactScores, Encoded, as_records, loaded_columns
 
 # Upsert order (parents first). Deletes run in reverse.
 LOAD_ORDER = (
@@ -76,16 +78,6 @@ SHAPES: dict[str, Shape] = {
     "migration_rejects": Shape(("tenant_id", "run_id", "seq"), update=False),
 }
 
-# Columns not staged but read from a table loaded earlier, in the same INSERT … SELECT:
-# table → (column, join onto the stage row `s`, value). messages.contact_score is the
-# contact's score (the review queue's sort key, 0020): set in bulk here, a database that skips
-# the per-row copy trigger under app.bulk_load gets the same value as one that runs it.
-JOINED: dict[str, tuple[str, str, str]] = {
-    "messages": ("contact_score", "LEFT JOIN contacts c ON c.tenant_id = s.tenant_id "
-                                  "AND c.id = s.contact_id", "c.contact_score"),
-}
-
-
 def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -119,14 +111,14 @@ class Stager:
         # Tables every row of which is new in this run (the rejects of a new run id): they
         # go straight in too, though the tenant has rows there.
         self.appended: set[str] = set()
-        self.scores: dict[Any, Any] = {}  # contact id → contact_score, for direct messages
+        self.scores = ContactScores()  # messages.contact_score, for chunks of rows
 
     async def ensure(self, table: str) -> None:
         if table in self.created:
             return
         # Only the columns we load: other columns (added by later schema migrations) keep
         # their defaults in the target and never block the stage.
-        cols = ", ".join(q(c) for c in self.columns[table])
+        cols = ", ".join(q(c) for c in self.cols(table))
         await self.conn.execute(
             f"CREATE TEMP TABLE {q('stage_' + table)} ON COMMIT DROP AS "
             f"SELECT {cols} FROM {q(table)} WITH NO DATA")
@@ -162,34 +154,46 @@ class Stager:
                 self.tenant_id)
         return self.empty[table]
 
-    async def copy(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+    def cols(self, table: str) -> tuple[str, ...]:
+        """The columns `table` is staged and loaded with (wire.loaded_columns)."""
+        return loaded_columns(table, self.columns[table])
+
+    async def copy(self, table: str, rows: Sequence[Sequence[Any]] | Encoded) -> None:
+        """One chunk of `table`: rows, or their binary COPY stream (wire.py)."""
         await self.ensure(table)
-        if table == "contacts" and "contact_score" in self.columns[table]:
-            ident, score = (self.columns[table].index(c) for c in ("id", "contact_score"))
-            self.scores.update((r[ident], r[score]) for r in rows)
-        if rows and table in self.direct:
+        if not isinstance(rows, Encoded):
+            _, rows = self.scores.apply(table, self.columns[table], rows)
+        n = rows.rows if isinstance(rows, Encoded) else len(rows)
+        if n and table in self.direct:
             await self._copy_direct(table, rows)
-        elif rows:
-            await self.conn.copy_records_to_table(
-                "stage_" + table, records=rows, columns=list(self.columns[table]))
-            self.counts[table] += len(rows)
+        elif n:
+            await self._copy_into("stage_" + table, table, rows)
+            self.counts[table] += n
             if table in self.streamed:
                 self._count(table, "upserted", await self.upsert(table, plain=True))
                 await self.conn.execute(f"TRUNCATE {q('stage_' + table)}")
 
-    async def _copy_direct(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+    async def _copy_into(self, target: str, table: str,
+                         rows: Sequence[Sequence[Any]] | Encoded) -> int:
+        if isinstance(rows, Encoded):
+            if rows.columns != self.cols(table):
+                raise ValueError(f"{table}: a chunk of columns {rows.columns}, "
+                                 f"expected {self.cols(table)}")
+            status = await self.conn.copy_to_table(
+                target, source=rows.pieces(), columns=list(rows.columns), format="binary")
+        else:
+            columns = self.cols(table)
+            status = await self.conn.copy_records_to_table(
+                target, records=as_records(table, columns, rows), columns=list(columns))
+        return _count(status)
+
+    async def _copy_direct(self, table: str, rows: Sequence[Sequence[Any]] | Encoded) -> None:
         """COPY straight into the table, without row triggers (as an INSERT of a first load:
         foreign keys and the tenant's rows are checked in `check_keys`)."""
-        columns = list(self.columns[table])
-        if table == "messages":  # JOINED, from this run's contacts (fill_contact_scores
-            # corrects any message whose contact this run did not load)
-            contact = columns.index("contact_id")
-            scores = self.scores
-            rows = [(*r, scores.get(r[contact])) for r in rows]
-            columns.append("contact_score")
         await self._triggers(False)
         self.unchecked.add(table)
-        n = await copy_as_loader(self.conn, table, rows, columns, back_to=self.role)
+        async with as_loader(self.conn, back_to=self.role):
+            n = await self._copy_into(table, table, rows)
         before, copied = self.direct[table]
         self.direct[table] = (before, copied + n)
         self.counts[table] += n
@@ -256,15 +260,9 @@ class Stager:
         if not self.counts.get(table):
             return 0  # nothing staged: nothing to insert or update
         shape = SHAPES.get(table, ENTITY)
-        staged = self.columns[table]
-        values = [f"s.{q(c)}" for c in staged]
+        cols = list(self.cols(table))
+        values = [f"s.{q(c)}" for c in cols]
         source = f"{q('stage_' + table)} s"
-        cols = list(staged)
-        if table in JOINED:
-            column, join, value = JOINED[table]
-            cols.append(column)
-            values.append(value)
-            source += " " + join
         col_list = ", ".join(q(c) for c in cols)
         target = ", ".join(q(c) for c in shape.key)
         rest = [c for c in cols if c not in shape.key]

@@ -36,7 +36,13 @@ from leadgen.migration.foreign_keys import bulk_checks_allowed
 from leadgen.migration.load import LOAD_ORDER, Stager
 from leadgen.migration.mapping import Mapping, load_mapping
 from leadgen.migration.report import MigrationReport
-from leadgen.migration.transform import ARCHIVE_COLUMNS, COMPLETE, FINAL_BATCHES, Transformer
+from leadgen.migration.transform import (
+    ARCHIVE_COLUMNS,
+    BATCH_COLUMNS,
+    COMPLETE,
+    FINAL_BATCHES,
+    Transformer,
+)
 from leadgen.sql import queries
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -99,7 +105,7 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
         digests = queries("migration/runs").archive_digests
         tr.archived = {r["record_id"]: (r["table_id"], r["created_time"], r["fields_sha256"])
                        for r in await conn.fetch(digests.sql, tenant_id, snap.base_id)}
-        columns = {"airtable_records": ARCHIVE_COLUMNS, "batches": ("id", "tenant_id", "name")}
+        columns = {"airtable_records": ARCHIVE_COLUMNS, "batches": BATCH_COLUMNS}
         stager = Stager(conn, columns, tenant_id)
         stager.archive_empty = not tr.archived
         stager.bulk_checks = await bulk_checks_allowed(conn)

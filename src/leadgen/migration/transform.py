@@ -35,6 +35,7 @@ TARGET_ORDER = ("owners", "companies", "contacts", "campaigns", "messages", "act
                 "crm_events", "tasks", "research_assets", "audit_log")
 ARCHIVE_COLUMNS = ("tenant_id", "base_id", "table_id", "record_id", "created_time", "fields",
                    "raw", "fields_sha256")
+BATCH_COLUMNS = ("id", "tenant_id", "name")
 CHUNK = 5000
 COMPLETE, FINAL_BATCHES = "<complete>", "<final batches>"  # milestones of Transformer.run
 
@@ -222,8 +223,9 @@ def _created(rec: dict[str, Any]) -> Any:
 
 def _archive_row(tr: Transformer, tm: TableMapping, rec_id: str, created: Any,
                  fields: dict[str, Any], raw: bytes) -> tuple[Any, ...]:
-    """The archive row; `fields` is None when the archive already holds these exact bytes
-    (the load then skips parsing and comparing that JSONB document)."""
+    """The archive row; `fields` (JSON as UTF-8 bytes, written as they are into the COPY
+    stream: wire.py) is None when the archive already holds these exact bytes (the load then
+    skips parsing and comparing that JSONB document)."""
     body, original = orjson.dumps(fields), None
     if b"\\u0000" in raw:
         original = raw
@@ -231,8 +233,7 @@ def _archive_row(tr: Transformer, tm: TableMapping, rec_id: str, created: Any,
     digest = sha256(body + (original or b"")).digest()
     if tr.archived.get(rec_id) == (tm.table_id, created, digest):
         return (tr.tenant_id, tr.base_id, tm.table_id, rec_id, created, None, None, digest)
-    return (tr.tenant_id, tr.base_id, tm.table_id, rec_id, created, body.decode(), original,
-            digest)
+    return (tr.tenant_id, tr.base_id, tm.table_id, rec_id, created, body, original, digest)
 
 
 def read_table(snapshot: Snapshot, table_id: str) -> Iterator[tuple[bytes, dict[str, Any]]]:
@@ -286,6 +287,6 @@ def transform_snapshot(snapshot: Snapshot, mapping: Mapping, catalog: Catalog,
         rows.setdefault(table, []).extend(chunk)
     columns = dict(tr.plans_columns)
     columns["airtable_records"] = ARCHIVE_COLUMNS
-    columns["batches"] = ("id", "tenant_id", "name")
+    columns["batches"] = BATCH_COLUMNS
     return Transformed(rows=rows, columns=columns, ledger=tr.ledger, batches=tr.batches)
 

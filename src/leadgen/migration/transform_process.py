@@ -12,7 +12,9 @@ side was busy 22 s of a 25 s run with only 3.4 s of its own CPU and 12 s of the 
     tr.ledger                                      # the child's final ledger, copied back
 
 The child is a fork of the caller (it inherits the Transformer, its mapping, catalog and the
-archive digests; nothing is re-imported or sent). It sends pickled chunks; a reader thread
+archive digests; nothing is re-imported or sent). It sends each chunk of a target table as
+its binary COPY stream (wire.py: pickling the rows, unpickling them here and encoding them
+again in asyncpg cost more than writing the stream once), milestones pickled; a reader thread
 keeps up to QUEUE of them ready, so the transform stays ahead while the database works. An
 exception in the child is re-raised here; if the caller stops early (an error in the load,
 a cancelled task) the child is killed. If the caller is killed, the child's next write fails
@@ -36,7 +38,11 @@ from typing import Any
 
 from leadgen.airtable.snapshot import Snapshot
 from leadgen.errors import LeadgenError
-from leadgen.migration.transform import Transformer
+from leadgen.migration.transform import ARCHIVE_COLUMNS, BATCH_COLUMNS, Transformer
+from leadgen.migration.wire import ChunkEncoder
+
+# Columns of the tables whose rows are not described by a plan of the mapping
+FIXED_COLUMNS = {"airtable_records": ARCHIVE_COLUMNS, "batches": BATCH_COLUMNS}
 
 QUEUE = 64  # chunks ready on the caller's side (≈ 10 flushes of 5,000 records)
 _Chunk = tuple[str, list[Any]]
@@ -148,8 +154,13 @@ def _transform(tr: Transformer, snapshot: Snapshot, write_fd: int) -> None:
     out = Connection(write_fd, readable=False)
     try:
         gc.freeze()  # the parent's objects: never garbage here
-        for chunk in tr.run(snapshot, milestones=True):
+        encoder = ChunkEncoder(tr.catalog)
+        for table, rows in tr.run(snapshot, milestones=True):
             records = sum(t.records for t in tr.ledger.tables.values())
+            chunk: tuple[str, Any] = (table, rows)
+            columns = FIXED_COLUMNS.get(table) or tr.plans_columns.get(table)
+            if columns is not None and rows:  # a target table's rows, not a milestone
+                chunk = (table, encoder.encode(table, columns, rows) or rows)
             out.send_bytes(pickle.dumps((_CHUNK, chunk, records, tr.plans_columns),
                                         protocol=pickle.HIGHEST_PROTOCOL))
             gc.freeze()  # what the run keeps: see run._old_objects_skipped_by_gc
