@@ -125,9 +125,23 @@ def _bytea(v: Any) -> bytes:
     return _LEN(len(b)) + b
 
 
+_NUMERICS: dict[str, bytes] = {}  # text → field: the same few values recur in a base
+_NUMERICS_MAX = 100_000
+
+
 def _numeric(v: Any) -> bytes:
     """numeric_send: base-10000 digits, the first one's weight, sign, display scale."""
     d = v if type(v) is Decimal else Decimal(str(v) if isinstance(v, float) else v)
+    key = str(d)  # exact, scale included ("1.50" is not "1.5")
+    field = _NUMERICS.get(key)
+    if field is None:
+        field = _numeric_field(d)
+        if len(_NUMERICS) < _NUMERICS_MAX:
+            _NUMERICS[key] = field
+    return field
+
+
+def _numeric_field(d: Decimal) -> bytes:
     if not d.is_finite():
         if d.is_nan():
             return _NUMERIC_HEAD(8, 0, 0, 0xC000, 0)

@@ -171,6 +171,7 @@ def _drop(tr: Transformer, f: FieldMapping) -> Handler:
             else:
                 key = ("text", hash(message_key(str(v))))
             tr.legacy.append((st.uuid, st.rec_id, name, key, str(v)[:120]))  # a preview
+            tr.legacy_contacts.add(st.uuid)
             return DROPPED
 
         return legacy

@@ -33,6 +33,8 @@ from leadgen.migration.rules import BatchBook, NameIndex, person_key, row_ids
 
 TARGET_ORDER = ("owners", "companies", "contacts", "campaigns", "messages", "activities",
                 "crm_events", "tasks", "research_assets", "audit_log")
+# records._after_message keeps message keys only for contacts with legacy cells
+assert TARGET_ORDER.index("contacts") < TARGET_ORDER.index("messages")
 ARCHIVE_COLUMNS = ("tenant_id", "base_id", "table_id", "record_id", "created_time", "fields",
                    "raw", "fields_sha256")
 BATCH_COLUMNS = ("id", "tenant_id", "name")
@@ -69,6 +71,7 @@ class Transformer:
         self.contact_company: dict[UUID, UUID | None] = {}
         self.message_keys: dict[UUID, set[Any]] = {}
         self.legacy: list[tuple[UUID, str, str, Any, Any]] = []
+        self.legacy_contacts: set[UUID] = set()  # contacts with a legacy message cell
         self.seen_records: set[str] = set()
         self.activity_keys: dict[tuple[Any, ...], str] = {}
         self.owner_emails: dict[str, str] = {}
