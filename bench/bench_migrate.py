@@ -36,8 +36,8 @@ app.bulk_load) need a member of leadgen_owner (a superuser is one), which leadge
 (BYPASSRLS) is not: as that role the audit triggers would write a row per inserted row.
 The transaction sets what the loader sets (migration/run.py): app.tenant_id,
 app.audit = 'off', app.bulk_load = 'on', lz4 TOAST compression. messages.contact_score,
-which the loader joins in from contacts, is filled in from the contacts rows beforehand
-(the per-row copy trigger steps aside).
+which the loader takes from this run's contacts (wire.py), is filled in from the contacts
+rows beforehand (the per-row copy trigger steps aside).
 
 Figures are printed and written to bench/results/bench_migrate.json. PostgreSQL:
 LEADGEN_BENCH_DATABASE_URL or DATABASE_URL (a superuser server URL; scratch databases are
@@ -138,7 +138,7 @@ async def transform(url: str, snap: Snapshot, tenant_id: uuid.UUID) -> Transform
 def batches_of(done: Transformed, tenant_id: uuid.UUID, run_id: uuid.UUID) -> list[Batch]:
     """Everything a migration commits, parents first: target rows in the loader's order
     (LOAD_ORDER; the archive is last), then the run's rejects. messages gets the contact's
-    score as the loader's INSERT … SELECT joins it in."""
+    score as the loader gives it (wire.ContactScores)."""
     unknown = set(done.rows) - set(LOAD_ORDER)
     if unknown:
         raise SystemExit(f"the transform produced tables the bench does not order: {unknown}")
