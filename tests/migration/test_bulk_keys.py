@@ -46,11 +46,16 @@ class KeyChecks:
 
     def __init__(self) -> None:
         self.tables: set[str] = set()
+        self.early = 0  # calls made as tables completed, before the end
+        self.checked: set[tuple[str, str]] = set()
 
     async def __call__(self, conn: asyncpg.Connection, tables: Collection[str],
-                      tenant_id: uuid.UUID) -> int:
+                       tenant_id: uuid.UUID, **kwargs: Any) -> int:
         self.tables |= set(tables)
-        return await check_foreign_keys(conn, tables, tenant_id)
+        self.early += kwargs.get("settled") is not None
+        n = await check_foreign_keys(conn, tables, tenant_id, **kwargs)
+        self.checked |= kwargs.get("checked") or set()
+        return n
 
 
 async def test_bulk_checked_first_load_equals_a_row_checked_one(
@@ -77,6 +82,25 @@ async def test_bulk_checked_first_load_equals_a_row_checked_one(
     assert fast.cells == slow.cells and fast.unaccounted == 0
     assert fast.changed_rows == slow.changed_rows
     assert len(fast.rejects) == len(slow.rejects)
+
+
+async def test_each_key_is_checked_once_most_as_their_tables_complete(
+    database_url: str, small_base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keys of a table are checked as soon as it and its parents are complete (while the
+    transform works on), the rest at the end: together, every key of every table inserted
+    without row triggers."""
+    checks = KeyChecks()
+    monkeypatch.setattr(load_module, "check_foreign_keys", checks)
+    slug, _ = await new_tenant(database_url, "early")
+    await migrate_snapshot(database_url, small_base, slug)
+    assert checks.early > 5
+    conn = await asyncpg.connect(database_url)
+    try:
+        every = {(fk.child, fk.name) for fk in await foreign_keys(conn, checks.tables)}
+    finally:
+        await conn.close()
+    assert checks.checked == every
 
 
 async def test_a_dangling_key_is_refused_and_nothing_is_kept(

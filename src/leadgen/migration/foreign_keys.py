@@ -15,7 +15,7 @@ per-row check would have raised.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -65,13 +65,18 @@ async def bulk_checks_allowed(conn: asyncpg.Connection) -> bool:
 
 
 async def check_foreign_keys(conn: asyncpg.Connection, tables: Collection[str],
-                             tenant_id: UUID) -> int:
+                             tenant_id: UUID, *, settled: Callable[[str], bool] | None = None,
+                             checked: set[tuple[str, str]] | None = None) -> int:
     """Check every foreign key of `tables` over the tenant's rows; return how many keys were
     checked. Raises DatabaseUnavailable (exit 4, like any failed load) naming the first
-    violation."""
+    violation. With `settled`, only keys whose parent table it accepts (the loader checks a
+    table as soon as it and its parents are complete); `checked` collects the (table, key)
+    pairs done, and those already in it are skipped."""
     if not tables:
         return 0
-    keys = await foreign_keys(conn, tables)
+    keys = [fk for fk in await foreign_keys(conn, tables)
+            if (settled is None or settled(fk.parent))
+            and (checked is None or (fk.child, fk.name) not in checked)]
     for fk in keys:
         if await conn.fetchval(fk.violation_sql(), tenant_id):
             bad = await conn.fetchrow(fk.violation_sql(count=False), tenant_id) or ()
@@ -81,6 +86,8 @@ async def check_foreign_keys(conn: asyncpg.Connection, tables: Collection[str],
                 f"{fk.child} ({key}) has no row in {fk.parent} (foreign key {fk.name})",
                 hint="this is a bug in the migration's transform or data another tool "
                      "wrote into the tenant; please report it with the snapshot")
+        if checked is not None:
+            checked.add((fk.child, fk.name))
     return len(keys)
 
 

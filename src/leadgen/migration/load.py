@@ -112,6 +112,12 @@ class Stager:
         # go straight in too, though the tenant has rows there.
         self.appended: set[str] = set()
         self.scores = ContactScores()  # messages.contact_score, for chunks of rows
+        # Tables whose every row is in (complete), and what was checked of them already:
+        # their foreign keys to complete parents and, copied as the loader, the tenant's rows
+        # are checked while the transform works on the next table, not all at the end.
+        self.completed: set[str] = set()
+        self.checked_keys: set[tuple[str, str]] = set()
+        self.counted: set[str] = set()
 
     async def ensure(self, table: str) -> None:
         if table in self.created:
@@ -161,6 +167,10 @@ class Stager:
     async def copy(self, table: str, rows: Sequence[Sequence[Any]] | Encoded) -> None:
         """One chunk of `table`: rows, or their binary COPY stream (wire.py)."""
         await self.ensure(table)
+        if table in self.completed:  # more rows after all: check it again at the end
+            self.completed.discard(table)
+            self.counted.discard(table)
+            self.checked_keys = {k for k in self.checked_keys if k[0] != table}
         if not isinstance(rows, Encoded):
             _, rows = self.scores.apply(table, self.columns[table], rows)
         n = rows.rows if isinstance(rows, Encoded) else len(rows)
@@ -219,6 +229,23 @@ class Stager:
         if "airtable_records" not in self.streamed:
             self._count("airtable_records", "upserted", await self.upsert(
                 "airtable_records", "table_id = $1", table_id, plain=self.archive_empty))
+        self.completed.update(tables)
+        await self.check_completed(tenant_id)
+
+    async def check_completed(self, tenant_id: UUID) -> None:
+        """The checks of `check_keys` that can be made now: foreign keys from a complete
+        table to a complete parent (or one the migration does not load; batches hold every
+        batch named so far), and the tenant's rows of a complete table copied as the loader."""
+        ready = self.unchecked & self.completed
+        if ready:
+            await check_foreign_keys(
+                self.conn, ready, tenant_id, checked=self.checked_keys,
+                settled=lambda parent: parent in self.completed or parent == "batches"
+                or parent not in LOAD_ORDER)
+        counts = {t: n for t, n in self.direct.items()
+                  if t in self.completed and t not in self.counted}
+        await check_tenant_rows(self.conn, counts, tenant_id)
+        self.counted.update(counts)
 
     async def finish(self, tenant_id: UUID, base_id: str,
                      batches: Sequence[Sequence[Any]]) -> dict[str, dict[str, int]]:
@@ -304,9 +331,12 @@ class Stager:
     async def check_keys(self, tenant_id: UUID) -> None:
         """The foreign keys of every table inserted without row triggers, in bulk."""
         await self._triggers(True)
-        await check_foreign_keys(self.conn, self.unchecked, tenant_id)
+        await check_foreign_keys(self.conn, self.unchecked, tenant_id,
+                                 checked=self.checked_keys)
         self.unchecked.clear()
-        await check_tenant_rows(self.conn, self.direct, tenant_id)
+        await check_tenant_rows(
+            self.conn, {t: n for t, n in self.direct.items() if t not in self.counted},
+            tenant_id)
 
     async def fill_contact_scores(self, tenant_id: UUID) -> int:
         """Every message of the tenant (the API's too) takes its contact's current score, in
