@@ -70,8 +70,8 @@ from leadgen.db import embedded, migrate
 from leadgen.db.connect import admin_transaction, with_database
 from leadgen.migration import load_mapping, migrate_snapshot, transform_process, transform_snapshot
 from leadgen.migration.coverage import read_catalog
+from leadgen.migration.ledger import REJECT_COLUMNS, reject_rows
 from leadgen.migration.load import LOAD_ORDER, q
-from leadgen.migration.run import REJECT_COLUMNS, _json
 from leadgen.migration.transform import Transformed
 from leadgen.migration.wire import as_records
 
@@ -147,8 +147,7 @@ def batches_of(done: Transformed, tenant_id: uuid.UUID, run_id: uuid.UUID) -> li
     for i, b in enumerate(out):
         if b.table == "messages":
             out[i] = with_contact_score(b, done)
-    rejects = [(tenant_id, run_id, i, r.table, r.record_id, r.field, _json(r.value), r.reason)
-               for i, r in enumerate(done.ledger.rejects)]
+    rejects = reject_rows(tenant_id, run_id, done.ledger.rejects)
     out.append(Batch("migration_rejects", REJECT_COLUMNS, rejects))
     return out
 

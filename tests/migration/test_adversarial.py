@@ -248,8 +248,9 @@ async def test_stored_values_and_rejects_in_the_database(
                 "ORDER BY company_id", tenant_id)
             tags = await conn.fetch("SELECT category, value FROM company_tags "
                                     "WHERE tenant_id = $1", tenant_id)
-            rejects = await conn.fetchval(
-                "SELECT count(*) FROM migration_rejects WHERE tenant_id = $1", tenant_id)
+            rejects = await conn.fetch(
+                "SELECT run_id, seq, table_name, record_id, field_name, value, reason "
+                "FROM migration_rejects WHERE tenant_id = $1 ORDER BY seq", tenant_id)
             archived = await conn.fetchrow(
                 "SELECT fields, raw FROM airtable_records WHERE tenant_id = $1 AND "
                 "record_id = $2", tenant_id, JANA)
@@ -261,6 +262,11 @@ async def test_stored_values_and_rejects_in_the_database(
     assert "Here are the quick wins: [{'title': 'x'}]" in values  # kept as a JSON string
     assert [{"title": "Chatbot", "weeks": 3}] in values
     assert [(t["category"], t["value"]) for t in tags] == [("pain_area", "Legacy IT")]
-    assert rejects == len(report["rejects"])
+    # one row per reject of the report, in its order, under this run's id
+    assert [r["seq"] for r in rejects] == list(range(len(report["rejects"])))
+    assert {str(r["run_id"]) for r in rejects} == {report["run_id"]}
+    assert [(r["table_name"], r["record_id"], r["field_name"], r["reason"])
+            for r in rejects] == [(x["table"], x["record_id"], x["field"], x["reason"])
+                                  for x in report["rejects"]]
     assert archived["raw"] is not None and b"bad\\u0000note" in archived["raw"]
     assert [b["name"] for b in batches] == ["batch-1", "pilot"]

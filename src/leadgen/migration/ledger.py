@@ -13,8 +13,12 @@ refuses to load otherwise. Findings are facts about the data worth a look that l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
+
+import orjson
 
 LOADED, DERIVED, DROPPED, REJECTED = 0, 1, 2, 3
 OUTCOMES = ("loaded", "derived", "dropped", "rejected")
@@ -109,3 +113,31 @@ class Ledger:
     def findings_json(self) -> dict[str, dict[str, Any]]:
         return {k: {"count": f.count, "examples": f.examples}
                 for k, f in sorted(self.findings.items())}
+
+
+REJECT_COLUMNS = ("tenant_id", "run_id", "seq", "table_name", "record_id", "field_name",
+                  "value", "reason")
+
+
+def reject_rows(tenant_id: UUID, run_id: UUID, rejects: Sequence[Reject], start: int = 0,
+                ) -> list[tuple[Any, ...]]:
+    """migration_rejects rows (REJECT_COLUMNS) of `rejects`, numbered from `start` (a
+    reject's seq is its place in the report's list)."""
+    return [(tenant_id, run_id, start + i, r.table, r.record_id, r.field,
+             json_text(r.value), r.reason) for i, r in enumerate(rejects)]
+
+
+def json_text(value: Any) -> str:
+    """JSON for a jsonb column; JSONB cannot hold U+0000, so it becomes U+FFFD (the raw
+    record in the archive keeps the original bytes)."""
+    return orjson.dumps(_without_nul(value), default=str).decode()
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _without_nul(v) for k, v in value.items()}
+    return value

@@ -31,7 +31,7 @@ catalog checked them), with identifiers quoted; values are always parameters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -167,7 +167,7 @@ class Stager:
     async def copy(self, table: str, rows: Sequence[Sequence[Any]] | Encoded) -> None:
         """One chunk of `table`: rows, or their binary COPY stream (wire.py)."""
         await self.ensure(table)
-        if table in self.completed:  # more rows after all: check it again at the end
+        if table in self.completed or table in self.counted:  # more rows: check it again
             self.completed.discard(table)
             self.counted.discard(table)
             self.checked_keys = {k for k in self.checked_keys if k[0] != table}
@@ -260,7 +260,9 @@ class Stager:
             if self.counts[table] > 1000 and table not in self.streamed:
                 key = ", ".join(q(c) for c in SHAPES.get(table, ENTITY).key)
                 await self.conn.execute(f"ANALYZE {q('stage_' + table)} ({key})")
-        await self.check_keys(tenant_id)
+        # the run's row (the rejects' parent) is written after the load: run._record_run
+        # checks those keys then
+        await self.check_keys(tenant_id, later={"migration_runs"})
         for table in reversed(LOAD_ORDER):
             if table in self.streamed:
                 n = 0  # the tenant had none before this run: all are this run's rows
@@ -328,12 +330,15 @@ class Stager:
             await self.conn.execute(ORIGIN if on else REPLICA)
             self._replica = not on
 
-    async def check_keys(self, tenant_id: UUID) -> None:
-        """The foreign keys of every table inserted without row triggers, in bulk."""
+    async def check_keys(self, tenant_id: UUID, later: Collection[str] = ()) -> None:
+        """The foreign keys of every table inserted without row triggers, in bulk; keys to a
+        table in `later` (written after this call) are left for the next call."""
         await self._triggers(True)
         await check_foreign_keys(self.conn, self.unchecked, tenant_id,
-                                 checked=self.checked_keys)
-        self.unchecked.clear()
+                                 checked=self.checked_keys,
+                                 settled=(lambda parent: parent not in later) if later else None)
+        if not later:
+            self.unchecked.clear()
         await check_tenant_rows(
             self.conn, {t: n for t, n in self.direct.items() if t not in self.counted},
             tenant_id)

@@ -16,14 +16,14 @@ from __future__ import annotations
 import gc
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import aclosing, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import orjson
 
 from leadgen.admin.tenants import tenant_id_for
 from leadgen.airtable.snapshot import Snapshot
@@ -33,6 +33,7 @@ from leadgen.migration import transform_process
 from leadgen.migration.coverage import Catalog, check_against_database, read_catalog
 from leadgen.migration.direct_copy import loader_tables
 from leadgen.migration.foreign_keys import bulk_checks_allowed
+from leadgen.migration.ledger import REJECT_COLUMNS, Reject, json_text, reject_rows
 from leadgen.migration.load import LOAD_ORDER, Stager
 from leadgen.migration.mapping import Mapping, load_mapping
 from leadgen.migration.report import MigrationReport
@@ -46,8 +47,6 @@ from leadgen.migration.transform import (
 from leadgen.sql import queries
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
-REJECT_COLUMNS = ("tenant_id", "run_id", "seq", "table_name", "record_id", "field_name",
-                  "value", "reason")
 
 
 async def migrate_snapshot(
@@ -105,15 +104,18 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
         digests = queries("migration/runs").archive_digests
         tr.archived = {r["record_id"]: (r["table_id"], r["created_time"], r["fields_sha256"])
                        for r in await conn.fetch(digests.sql, tenant_id, snap.base_id)}
-        columns = {"airtable_records": ARCHIVE_COLUMNS, "batches": BATCH_COLUMNS}
+        columns = {"airtable_records": ARCHIVE_COLUMNS, "batches": BATCH_COLUMNS,
+                   "migration_rejects": REJECT_COLUMNS}
         stager = Stager(conn, columns, tenant_id)
         stager.archive_empty = not tr.archived
         stager.bulk_checks = await bulk_checks_allowed(conn)
         stager.loader = await loader_tables(conn, (*LOAD_ORDER, "migration_rejects"))
+        stager.appended = {"migration_rejects"}  # every row has this run's new id
+        rejects = _Rejects(tenant_id, uuid.uuid4())
         final_batches: list[Any] = []
         with _old_objects_skipped_by_gc():
             timings["transform_copy_upsert"] = await _transform_and_copy(
-                tr, snap, stager, columns, tenant_id, final_batches, total, progress) - t0
+                tr, snap, stager, columns, rejects, final_batches, total, progress) - t0
         if tr.ledger.unaccounted:
             raise LeadgenError(
                 f"{tr.ledger.unaccounted} cells are unaccounted for; nothing was loaded",
@@ -123,12 +125,11 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
         t1 = time.perf_counter()
         changed = await stager.finish(tenant_id, snap.base_id, final_batches)
         timings["finish_and_delete"] = time.perf_counter() - t1
-        run_id = uuid.uuid4()
         report = MigrationReport.from_ledger(
             tr.ledger, tenant=slug, tenant_id=str(tenant_id), base_id=snap.base_id,
-            snapshot=str(snap.root), run_id=str(run_id), started_at=started.isoformat(),
-            seconds=0.0, changed_rows=changed, timings=timings)
-        await _record_run(conn, report, run_id, tenant_id, snap, mapping, started)
+            snapshot=str(snap.root), run_id=str(rejects.run_id),
+            started_at=started.isoformat(), seconds=0.0, changed_rows=changed, timings=timings)
+        await _record_run(conn, report, tr, stager, rejects, snap, mapping, started)
         if progress is not None:
             progress("apply", 1, 1)
     report.seconds = time.perf_counter() - t0
@@ -137,13 +138,30 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
     return report
 
 
+@dataclass
+class _Rejects:
+    """The run's rejects, into migration_rejects as each Airtable table completes (the
+    database has time for them then, not at the end)."""
+
+    tenant_id: uuid.UUID
+    run_id: uuid.UUID
+    sent: int = 0
+
+    async def send(self, stager: Stager, rejects: Sequence[Reject]) -> None:
+        rows = reject_rows(self.tenant_id, self.run_id, rejects, start=self.sent)
+        self.sent += len(rows)
+        if rows:
+            await stager.copy("migration_rejects", rows)
+
+
 async def _transform_and_copy(tr: Transformer, snap: Snapshot, stager: Stager,
-                              columns: dict[str, tuple[str, ...]], tenant_id: uuid.UUID,
+                              columns: dict[str, tuple[str, ...]], rejects: _Rejects,
                               final_batches: list[Any], total: int,
                               progress: Progress | None) -> float:
     """Stream the transform's chunks into the stages (and upserts); returns the clock at
     the end. `final_batches` receives the batches' final rows. The transform runs in a
     forked process (transform_process.py), or on a thread where there is no fork."""
+    tenant_id = rejects.tenant_id
     if transform_process.available():
         source = transform_process.TransformProcess(tr, snap)
         chunks = source.chunks()
@@ -159,6 +177,7 @@ async def _transform_and_copy(tr: Transformer, snap: Snapshot, stager: Stager,
             if table == COMPLETE:
                 for done in rows:
                     await stager.complete(done.tables, done.table_id, tenant_id)
+                    await rejects.send(stager, done.rejects)
             elif table == FINAL_BATCHES:
                 final_batches.extend(rows)
             else:
@@ -202,38 +221,19 @@ async def _roomy_stages(conn: asyncpg.Connection) -> None:
     await try_setting(conn, "SET temp_buffers = '512MB'")
 
 
-async def _record_run(conn: asyncpg.Connection, report: MigrationReport, run_id: uuid.UUID,
-                      tenant_id: uuid.UUID, snap: Snapshot, mapping: Mapping,
+async def _record_run(conn: asyncpg.Connection, report: MigrationReport, tr: Transformer,
+                      stager: Stager, rejects: _Rejects, snap: Snapshot, mapping: Mapping,
                       started: datetime) -> None:
+    """The run's row, the rejects not sent yet, and then the keys of migration_rejects
+    (they point at the run's row)."""
     await queries("migration/runs").record_run(
-        conn, id=run_id, tenant_id=tenant_id, base_id=snap.base_id, snapshot=str(snap.root),
-        exported_at=str(snap.manifest.get("exported_at") or ""), mapping_sha256=mapping.sha256,
-        started_at=started, records=report.records, cells=_json(report.cells),
-        tables=_json(report.tables), findings=_json(report.findings),
-        rejected=len(report.rejects), changed_rows=_json(report.changed_rows))
-    rows = [(tenant_id, run_id, i, r["table"], r["record_id"], r["field"],
-             _json(_clean(r["value"])), r["reason"]) for i, r in enumerate(report.rejects)]
-    if rows:  # every row is new (a new run_id): straight in as the loader where it may
-        stager = Stager(conn, {"migration_rejects": REJECT_COLUMNS}, tenant_id)
-        stager.bulk_checks = await bulk_checks_allowed(conn)
-        stager.loader = await loader_tables(conn, ("migration_rejects",))
-        stager.appended = {"migration_rejects"}
-        await stager.copy("migration_rejects", rows)
-        if "migration_rejects" not in stager.direct:  # COPY went to the stage (RLS)
-            await stager.upsert("migration_rejects", plain=True)  # a new run_id: no conflict
-        await stager.check_keys(tenant_id)
-
-
-def _json(value: Any) -> str:
-    return orjson.dumps(_clean(value), default=str).decode()
-
-
-def _clean(value: Any) -> Any:
-    """JSONB cannot hold U+0000: replace it (the raw record keeps the original bytes)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    return value
+        conn, id=rejects.run_id, tenant_id=rejects.tenant_id, base_id=snap.base_id,
+        snapshot=str(snap.root), exported_at=str(snap.manifest.get("exported_at") or ""),
+        mapping_sha256=mapping.sha256, started_at=started, records=report.records,
+        cells=json_text(report.cells), tables=json_text(report.tables),
+        findings=json_text(report.findings), rejected=len(report.rejects),
+        changed_rows=json_text(report.changed_rows))
+    await rejects.send(stager, tr.ledger.rejects[rejects.sent:])
+    if rejects.sent and "migration_rejects" not in stager.direct:  # staged (RLS): insert
+        await stager.upsert("migration_rejects", plain=True)  # a new run_id: no conflict
+    await stager.check_keys(rejects.tenant_id)

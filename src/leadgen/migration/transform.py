@@ -26,7 +26,7 @@ from leadgen.airtable.snapshot import Snapshot
 from leadgen.errors import ConfigError
 from leadgen.migration import convert
 from leadgen.migration.coverage import Catalog
-from leadgen.migration.ledger import DERIVED, DROPPED, LOADED, REJECTED, Ledger
+from leadgen.migration.ledger import DERIVED, DROPPED, LOADED, REJECTED, Ledger, Reject
 from leadgen.migration.mapping import Mapping, TableMapping
 from leadgen.migration.records import RecordState, TablePlan, compile_plan
 from leadgen.migration.rules import BatchBook, NameIndex, person_key, row_ids
@@ -44,10 +44,12 @@ COMPLETE, FINAL_BATCHES = "<complete>", "<final batches>"  # milestones of Trans
 
 @dataclass(frozen=True)
 class Completed:
-    """Every row of these PG tables from one Airtable table (`table_id`) has been yielded."""
+    """Every row of these PG tables from one Airtable table (`table_id`) has been yielded;
+    `rejects` are the ledger's new rejects since the previous milestone, in order."""
 
     tables: tuple[str, ...]
     table_id: str
+    rejects: tuple[Reject, ...] = ()
 
 __all__ = ["COMPLETE", "FINAL_BATCHES", "Completed", "RecordState", "Transformed",
            "Transformer", "transform_snapshot"]
@@ -119,6 +121,7 @@ class Transformer:
                 self.batches.prefer(choices)
         tables = self.ordered_tables()
         plans = [compile_plan(self, tm) for tm in tables]
+        rejected = 0
         for plan in plans:
             for count, (raw, rec) in enumerate(read_table(snapshot, plan.tm.table_id or ""), 1):
                 self.record(plan, raw, rec)
@@ -126,7 +129,9 @@ class Transformer:
                     yield from self.flush(milestones)
             yield from self.flush(milestones)
             if milestones:
-                yield COMPLETE, [Completed(plan.completes(), plan.tm.table_id or "")]
+                new = tuple(self.ledger.rejects[rejected:])
+                rejected += len(new)
+                yield COMPLETE, [Completed(plan.completes(), plan.tm.table_id or "", new)]
         self.check_legacy()
         merged = self.batches.merged_variants()
         for name, variants in merged.items():
