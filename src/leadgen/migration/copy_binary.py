@@ -193,6 +193,10 @@ _INLINE: dict[Field, str] = {
     _int2: "ap(INT2(2, {v}))",
     _int4: "ap(INT4(4, {v}))",
     _timestamptz: "ap(INT8(8, ({v} - EPOCH_TZ) // MICROSECOND))",
+    _date: "ap(INT4(4, {v}.toordinal() - EPOCH_DAYS))",
+    _jsonb: "b = {v} if type({v}) is bytes else {v}.encode(); ap(LEN(len(b) + 1)); "
+            "ap(JSONB_V1); ap(b)",
+    _bytea: "ap(LEN(len({v}))); ap({v})",  # bytes-like (join refuses anything else)
 }
 
 
@@ -228,6 +232,7 @@ def rows_encoder(columns: Sequence[ColumnType]) -> Callable[[Sequence[Sequence[A
         "HEADER": HEADER, "TRAILER": TRAILER, "NULL": NULL, "LEN": _LEN, "INT2": _INT2,
         "INT4": _INT4, "INT8": _INT8, "UUID_LEN": _UUID_LEN, "TRUE": _TRUE, "FALSE": _FALSE,
         "EPOCH_TZ": _EPOCH_TZ, "MICROSECOND": _MICROSECOND, "bad_bool": _bad_bool,
+        "EPOCH_DAYS": _EPOCH_DAYS, "JSONB_V1": b"\x01",
         "COUNT": struct.pack(">h", len(fields)),
     }
     for i, (f, v) in enumerate(zip(fields, values, strict=True)):

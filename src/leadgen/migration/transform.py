@@ -160,8 +160,7 @@ class Transformer:
         tc.non_empty += len(fields)
         created = _created(rec)
         if self.archive:
-            self.emit("airtable_records", _archive_row(self, plan.tm, rec_id, created, fields,
-                                                       raw))
+            self.emit("airtable_records", _archive_row(self, plan.tm, rec_id, created, rec, raw))
         st = RecordState(plan, self.tenant_id, rec_id, self.row_id(rec_id), created, fields)
         if rec_id in self.seen_records:
             for fid, v in fields.items():
@@ -230,11 +229,11 @@ def _created(rec: dict[str, Any]) -> Any:
 
 
 def _archive_row(tr: Transformer, tm: TableMapping, rec_id: str, created: Any,
-                 fields: dict[str, Any], raw: bytes) -> tuple[Any, ...]:
+                 rec: dict[str, Any], raw: bytes) -> tuple[Any, ...]:
     """The archive row; `fields` (JSON as UTF-8 bytes, written as they are into the COPY
     stream: wire.py) is None when the archive already holds these exact bytes (the load then
     skips parsing and comparing that JSONB document)."""
-    body, original = orjson.dumps(fields), None
+    body, original = _fields_text(raw, rec) or orjson.dumps(rec["fields"]), None
     if b"\\u0000" in raw:
         original = raw
         body = orjson.dumps(orjson.loads(raw.replace(b"\\u0000", b"\\ufffd"))["fields"])
@@ -242,6 +241,26 @@ def _archive_row(tr: Transformer, tm: TableMapping, rec_id: str, created: Any,
     if tr.archived.get(rec_id) == (tm.table_id, created, digest):
         return (tr.tenant_id, tr.base_id, tm.table_id, rec_id, created, None, None, digest)
     return (tr.tenant_id, tr.base_id, tm.table_id, rec_id, created, body, original, digest)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _fields_text(raw: bytes, rec: dict[str, Any]) -> bytes | None:
+    """The `fields` object's JSON text cut out of the record's line, when that is certain:
+    `fields` is the line's last key and every other value is a scalar, so the first
+    `"fields":` token (in valid JSON the pattern cannot occur inside a string) is its key
+    and the object runs to the line's closing brace. For an export's lines this is the
+    bytes orjson.dumps would write again (the archive digest is unchanged), without
+    serialising ~1 KB per record a second time; None: re-serialise."""
+    if next(reversed(rec)) != "fields" or not all(
+            type(v) in _SCALARS for k, v in rec.items() if k != "fields"):
+        return None
+    start = raw.find(b'"fields":')
+    end = len(raw.rstrip())
+    if start < 0 or raw[end - 1:end] != b"}":
+        return None
+    return raw[start + 9:end - 1]
 
 
 def read_table(snapshot: Snapshot, table_id: str) -> Iterator[tuple[bytes, dict[str, Any]]]:
