@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from mig_helpers import canonical, dump, record_ids
 
 import leadgen.migration.run as run_module
 from leadgen.airtable.generate import write_generated
+from leadgen.db.connect import admin_transaction
 from leadgen.errors import ConfigError, LeadgenError
 from leadgen.migration import migrate_snapshot, transform_process
 from leadgen.migration.load import Stager
@@ -62,6 +64,26 @@ async def test_the_child_process_loads_what_the_thread_loads(
     assert forked.cells == threaded.cells and forked.unaccounted == 0
     assert forked.tables == threaded.tables and forked.findings == threaded.findings
     assert len(forked.rejects) == len(threaded.rejects)
+    # the child writes the COPY stream itself (copy_binary.py), the thread's rows go through
+    # asyncpg: the archive and the rejects are the same bytes too
+    assert await _archive_and_rejects(database_url, forked_id) == await _archive_and_rejects(
+        database_url, thread_id)
+
+
+async def _archive_and_rejects(url: str, tenant_id: Any) -> tuple[list[Any], list[Any]]:
+    conn = await asyncpg.connect(url)
+    try:
+        async with admin_transaction(conn):
+            archive = await conn.fetch(
+                "SELECT base_id, table_id, record_id, created_time, fields::text, raw, "
+                "fields_sha256 FROM airtable_records WHERE tenant_id = $1 ORDER BY record_id",
+                tenant_id)
+            rejects = await conn.fetch(
+                "SELECT seq, table_name, record_id, field_name, value::text, reason "
+                "FROM migration_rejects WHERE tenant_id = $1 ORDER BY seq", tenant_id)
+        return [tuple(r) for r in archive], [tuple(r) for r in rejects]
+    finally:
+        await conn.close()
 
 
 async def test_an_error_in_the_child_arrives_with_its_message_and_hint(
