@@ -35,6 +35,7 @@ def test_other_spacing_still_parses_to_the_same_fields() -> None:
     {"fields": FIELDS, "id": "rec1"},  # fields not last
     {"id": "rec1", "meta": {"fields": 1}, "fields": FIELDS},  # a nested value before it
     {"id": "rec1", "tags": ["x"], "fields": FIELDS},
+    {"id": "rec1", 'x"fields': "y", "fields": FIELDS},  # a key that would fool the search
 ])
 def test_anything_else_is_serialised_again(rec: dict[str, Any]) -> None:
     assert cut(orjson.dumps(rec)) is None

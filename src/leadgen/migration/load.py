@@ -339,9 +339,9 @@ class Stager:
                                  settled=(lambda parent: parent not in later) if later else None)
         if not later:
             self.unchecked.clear()
-        await check_tenant_rows(
-            self.conn, {t: n for t, n in self.direct.items() if t not in self.counted},
-            tenant_id)
+        counts = {t: n for t, n in self.direct.items() if t not in self.counted}
+        await check_tenant_rows(self.conn, counts, tenant_id)
+        self.counted.update(counts)
 
     async def fill_contact_scores(self, tenant_id: UUID) -> int:
         """Every message of the tenant (the API's too) takes its contact's current score, in

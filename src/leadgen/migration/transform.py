@@ -244,16 +244,18 @@ def _archive_row(tr: Transformer, tm: TableMapping, rec_id: str, created: Any,
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_RECORD_KEYS = frozenset({"id", "createdTime", "commentCount", "fields"})
 
 
 def _fields_text(raw: bytes, rec: dict[str, Any]) -> bytes | None:
     """The `fields` object's JSON text cut out of the record's line, when that is certain:
-    `fields` is the line's last key and every other value is a scalar, so the first
-    `"fields":` token (in valid JSON the pattern cannot occur inside a string) is its key
+    the line holds only Airtable's record keys, `fields` last, the others with scalar
+    values, so the first `"fields":` in it is that key (in valid JSON an unescaped quote
+    followed by `fields":` can only open a key, and no other key or scalar can hold one),
     and the object runs to the line's closing brace. For an export's lines this is the
     bytes orjson.dumps would write again (the archive digest is unchanged), without
     serialising ~1 KB per record a second time; None: re-serialise."""
-    if next(reversed(rec)) != "fields" or not all(
+    if next(reversed(rec)) != "fields" or not rec.keys() <= _RECORD_KEYS or not all(
             type(v) in _SCALARS for k, v in rec.items() if k != "fields"):
         return None
     start = raw.find(b'"fields":')
