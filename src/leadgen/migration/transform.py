@@ -279,7 +279,7 @@ def read_table(snapshot: Snapshot, table_id: str) -> Iterator[tuple[bytes, dict[
     with path.open("rb") as fh:
         for lineno, line in enumerate(fh, 1):
             digest.update(line)
-            if not line.strip():
+            if line.isspace():  # a blank line (isspace stops at the first other byte)
                 continue
             try:
                 rec = orjson.loads(line)
