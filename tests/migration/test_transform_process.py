@@ -158,3 +158,28 @@ async def test_progress_counts_the_child_s_records_up_to_the_total(
     counts = [done for done, _ in records]
     assert counts == sorted(counts) and counts[-1] == report.records
     assert [(d, t) for p, d, t in calls if p == "apply"] == [(0, 1), (1, 1)]
+
+
+async def test_a_row_copy_cannot_take_stops_the_run_with_a_clear_error(
+    database_url: str, base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transform bug that puts text where a uuid goes: the child's COPY writer refuses it
+    by column, the error reaches the caller as such, and nothing is loaded."""
+    real_run = Transformer.run
+
+    def bad(self: Transformer, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        for table, rows in real_run(self, *args, **kwargs):
+            if table == "companies" and rows:
+                column = self.plans_columns["companies"].index("owner_id")
+                rows = [tuple("not-a-uuid" if i == column else v
+                              for i, v in enumerate(rows[0])), *rows[1:]]
+            yield table, rows
+
+    monkeypatch.setattr(Transformer, "run", bad)
+    slug, tenant_id = await new_tenant(database_url, "badrow")
+    with pytest.raises(LeadgenError) as caught:
+        await migrate_snapshot(database_url, base, slug)
+    assert "row of companies that COPY cannot take" in caught.value.message
+    assert "column owner_id ('not-a-uuid')" in caught.value.message
+    assert "bug" in (caught.value.hint or "") and caught.value.exit_code == 1
+    assert await _empty(database_url, tenant_id)

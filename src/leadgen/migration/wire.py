@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from leadgen.errors import LeadgenError
 from leadgen.migration.copy_binary import Unsupported, rows_encoder
 from leadgen.migration.coverage import Catalog
 
@@ -97,4 +98,11 @@ class ChunkEncoder:
         encoder = self._encoders[key]
         if encoder is None:
             return None
-        return Encoded(cols, encoder(rows), len(rows))
+        try:
+            return Encoded(cols, encoder(rows), len(rows))
+        except ValueError as exc:  # a value of the wrong type for its column
+            raise LeadgenError(
+                f"the transform produced a row of {table} that COPY cannot take ({exc}); "
+                "nothing was loaded",
+                hint="this is a bug in the migration; please report it with the snapshot",
+            ) from exc
