@@ -6,15 +6,18 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import pytest
 
 from leadgen.airtable.snapshot import write_snapshot
 from leadgen.db.connect import admin_transaction
 from leadgen.migration.mapping import bundled_schema
 from leadgen.migration.rules import row_id
+from leadgen.migration.transform import Transformer
 
 SCHEMA = bundled_schema()
 TARGET_TABLES = [
@@ -134,3 +137,20 @@ async def canonical(url: str, tenant_id: uuid.UUID, known: set[str] = frozenset(
                                      for k, v in row.items()}, sort_keys=True))
         out[t] = sorted(canon)
     return out
+
+
+def tamper_first_row(monkeypatch: pytest.MonkeyPatch, table: str, column: str,
+                     value: Any) -> None:
+    """Make the transform put `value` in `column` of the first row of `table` (a transform
+    bug, planted to see what the load does with it)."""
+    real_run = Transformer.run
+
+    def run(self: Transformer, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        for name, rows in real_run(self, *args, **kwargs):
+            if name == table and rows:
+                at = self.plans_columns[table].index(column)
+                rows = [tuple(value if i == at else v for i, v in enumerate(rows[0])),
+                        *rows[1:]]
+            yield name, rows
+
+    monkeypatch.setattr(Transformer, "run", run)

@@ -10,13 +10,13 @@ dangling key is still refused (and nothing is kept), and only the owner role may
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
-from mig_helpers import canonical, dump, record_ids
+from mig_helpers import canonical, dump, record_ids, tamper_first_row
 
 import leadgen.migration.load as load_module
 import leadgen.migration.run as run_module
@@ -30,7 +30,6 @@ from leadgen.migration.foreign_keys import (
     check_foreign_keys,
     foreign_keys,
 )
-from leadgen.migration.transform import Transformer
 from tenant_seed import new_tenant
 
 
@@ -108,18 +107,8 @@ async def test_a_dangling_key_is_refused_and_nothing_is_kept(
 ) -> None:
     """A transform bug that let a contact name a company that is not there: the bulk check
     stops the load as the foreign key's trigger would have, and the tenant stays empty."""
-    real_run = Transformer.run
     ghost = uuid.uuid4()
-
-    def dangling(self: Transformer, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        for table, rows in real_run(self, *args, **kwargs):
-            if table == "contacts" and rows:
-                column = self.plans_columns["contacts"].index("company_id")
-                rows = [tuple(ghost if i == column else v for i, v in enumerate(rows[0])),
-                        *rows[1:]]
-            yield table, rows
-
-    monkeypatch.setattr(Transformer, "run", dangling)
+    tamper_first_row(monkeypatch, "contacts", "company_id", ghost)
     slug, tenant_id = await new_tenant(database_url, "dangle")
     with pytest.raises(DatabaseUnavailable) as caught:
         await migrate_snapshot(database_url, small_base, slug)

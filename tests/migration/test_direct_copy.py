@@ -10,13 +10,13 @@ nothing but INSERT.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
-from mig_helpers import canonical, digest, dump, record_ids
+from mig_helpers import canonical, digest, dump, record_ids, tamper_first_row
 
 import leadgen.migration.run as run_module
 from leadgen.airtable.generate import write_generated
@@ -25,7 +25,6 @@ from leadgen.errors import DatabaseUnavailable
 from leadgen.migration import migrate_snapshot
 from leadgen.migration.direct_copy import LOADER_ROLE, loader_tables
 from leadgen.migration.load import LOAD_ORDER, Stager
-from leadgen.migration.transform import Transformer
 from tenant_seed import new_tenant
 
 LOADED = (*LOAD_ORDER, "migration_rejects")
@@ -111,17 +110,7 @@ async def test_a_copied_row_of_another_tenant_is_caught_and_nothing_is_kept(
     it, so no foreign key check sees it) stops the run, and neither tenant changes."""
     _, other_id = await new_tenant(database_url, "victim")
     other_before = digest(await dump(database_url, other_id))
-    real_run = Transformer.run
-
-    def misfiled(self: Transformer, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        for table, rows in real_run(self, *args, **kwargs):
-            if table == "company_tags" and rows:
-                column = self.plans_columns["company_tags"].index("tenant_id")
-                rows = [tuple(other_id if i == column else v for i, v in enumerate(rows[0])),
-                        *rows[1:]]
-            yield table, rows
-
-    monkeypatch.setattr(Transformer, "run", misfiled)
+    tamper_first_row(monkeypatch, "company_tags", "tenant_id", other_id)
     slug, tenant_id = await new_tenant(database_url, "misfiled")
     with pytest.raises(DatabaseUnavailable) as caught:
         await migrate_snapshot(database_url, small_base, slug)

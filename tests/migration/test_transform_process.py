@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from mig_helpers import canonical, dump, record_ids
+from mig_helpers import canonical, dump, record_ids, tamper_first_row
 
 import leadgen.migration.run as run_module
 from leadgen.airtable.generate import write_generated
@@ -165,17 +165,7 @@ async def test_a_row_copy_cannot_take_stops_the_run_with_a_clear_error(
 ) -> None:
     """A transform bug that puts text where a uuid goes: the child's COPY writer refuses it
     by column, the error reaches the caller as such, and nothing is loaded."""
-    real_run = Transformer.run
-
-    def bad(self: Transformer, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        for table, rows in real_run(self, *args, **kwargs):
-            if table == "companies" and rows:
-                column = self.plans_columns["companies"].index("owner_id")
-                rows = [tuple("not-a-uuid" if i == column else v
-                              for i, v in enumerate(rows[0])), *rows[1:]]
-            yield table, rows
-
-    monkeypatch.setattr(Transformer, "run", bad)
+    tamper_first_row(monkeypatch, "companies", "owner_id", "not-a-uuid")
     slug, tenant_id = await new_tenant(database_url, "badrow")
     with pytest.raises(LeadgenError) as caught:
         await migrate_snapshot(database_url, base, slug)
