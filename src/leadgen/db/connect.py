@@ -96,6 +96,11 @@ def _redact(url: str) -> str:
     return url
 
 
+def quoted_identifier(name: str) -> str:
+    """`name` as a quoted SQL identifier (for table and column names from the catalog)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def dollar_quoted(value: str) -> str:
     """`value` as a dollar-quoted SQL literal (immune to standard_conforming_strings)."""
     if "\x00" in value:

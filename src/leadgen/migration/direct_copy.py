@@ -25,6 +25,7 @@ from uuid import UUID
 
 import asyncpg
 
+from leadgen.db.connect import quoted_identifier as _q
 from leadgen.errors import DatabaseUnavailable
 from leadgen.sql import queries
 
@@ -54,8 +55,7 @@ async def check_tenant_rows(conn: asyncpg.Connection, copied: Mapping[str, tuple
     now has exactly their sum, counted under RLS. Raises DatabaseUnavailable (exit 4, the
     run rolls back) otherwise."""
     for table, (before, n) in sorted(copied.items()):
-        now = await conn.fetchval(f"SELECT count(*) FROM {_q(table)} WHERE tenant_id = $1",
-                                  tenant_id)
+        now = await tenant_rows(conn, table, tenant_id)
         if now != before + n:
             raise DatabaseUnavailable(
                 f"the load failed and was rolled back, the tenant is unchanged: {n} rows were "
@@ -65,5 +65,8 @@ async def check_tenant_rows(conn: asyncpg.Connection, copied: Mapping[str, tuple
                      "snapshot); re-run the migration")
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+async def tenant_rows(conn: asyncpg.Connection, table: str, tenant_id: UUID) -> int:
+    """How many rows of `table` the tenant has (under RLS for a role bound by it)."""
+    return int(await conn.fetchval(f"SELECT count(*) FROM {_q(table)} WHERE tenant_id = $1",
+                                   tenant_id))
+

@@ -21,6 +21,7 @@ from uuid import UUID
 
 import asyncpg
 
+from leadgen.db.connect import quoted_identifier as _q
 from leadgen.db.connect import try_setting
 from leadgen.errors import DatabaseUnavailable
 from leadgen.sql import queries
@@ -90,6 +91,3 @@ async def check_foreign_keys(conn: asyncpg.Connection, tables: Collection[str],
             checked.add((fk.child, fk.name))
     return len(keys)
 
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -38,7 +38,8 @@ from uuid import UUID
 
 import asyncpg
 
-from leadgen.migration.direct_copy import as_loader, check_tenant_rows
+from leadgen.db.connect import OWNER_ROLE, quoted_identifier
+from leadgen.migration.direct_copy import as_loader, check_tenant_rows, tenant_rows
 from leadgen.migration.foreign_keys import ORIGIN, REPLICA, check_foreign_keys
 from leadgen.migration.rules import batch_id, batch_key
 from leadgen.migration.wire import ContactScores, Encoded, as_records, loaded_columns
@@ -78,8 +79,7 @@ SHAPES: dict[str, Shape] = {
     "migration_rejects": Shape(("tenant_id", "run_id", "seq"), update=False),
 }
 
-def q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+q = quoted_identifier
 
 
 class Stager:
@@ -106,7 +106,7 @@ class Stager:
         # caller), the role the transaction runs as, and the tables COPYed straight into:
         # table → (the tenant's rows before, rows copied), counted back in `check_keys`.
         self.loader: set[str] = set()
-        self.role = "leadgen_owner"
+        self.role = OWNER_ROLE
         self.direct: dict[str, tuple[int, int]] = {}
         # Tables every row of which is new in this run (the rejects of a new run id): they
         # go straight in too, though the tenant has rows there.
@@ -135,10 +135,8 @@ class Stager:
             # Foreign keys are checked at the end (bulk_checks), so a chunk need not wait
             # for its parents' table to complete.
             self.streamed.add(table)
-            if table in self.loader:
-                self.direct[table] = (await self._tenant_rows(table), 0)
-        elif self.bulk_checks and self.tenant_id is not None and table in self.appended \
-                and table in self.loader:
+        if table in self.loader and (table in self.streamed or (
+                table in self.appended and self.bulk_checks and self.tenant_id is not None)):
             self.direct[table] = (await self._tenant_rows(table), 0)
 
     async def _tenant_rows(self, table: str) -> int:
@@ -146,9 +144,8 @@ class Stager:
         may hold other bases)."""
         if table != "airtable_records" and self.empty.get(table):
             return 0
-        n = await self.conn.fetchval(f"SELECT count(*) FROM {q(table)} WHERE tenant_id = $1",
-                                     self.tenant_id)
-        return int(n)
+        assert self.tenant_id is not None  # (a direct table is always a tenant's)
+        return await tenant_rows(self.conn, table, self.tenant_id)
 
     async def is_empty(self, table: str) -> bool:
         """The tenant has no rows in `table` yet (the archive: none of this base)."""

@@ -27,7 +27,13 @@ import asyncpg
 
 from leadgen.admin.tenants import tenant_id_for
 from leadgen.airtable.snapshot import Snapshot
-from leadgen.db.connect import admin_transaction, connect, tenant_transaction, try_setting
+from leadgen.db.connect import (
+    OWNER_ROLE,
+    admin_transaction,
+    connect,
+    tenant_transaction,
+    try_setting,
+)
 from leadgen.errors import DatabaseUnavailable, LeadgenError
 from leadgen.migration import transform_process
 from leadgen.migration.coverage import Catalog, check_against_database, read_catalog
@@ -37,13 +43,7 @@ from leadgen.migration.ledger import REJECT_COLUMNS, Reject, json_text, reject_r
 from leadgen.migration.load import LOAD_ORDER, Stager
 from leadgen.migration.mapping import Mapping, load_mapping
 from leadgen.migration.report import MigrationReport
-from leadgen.migration.transform import (
-    ARCHIVE_COLUMNS,
-    BATCH_COLUMNS,
-    COMPLETE,
-    FINAL_BATCHES,
-    Transformer,
-)
+from leadgen.migration.transform import COMPLETE, FINAL_BATCHES, FIXED_COLUMNS, Transformer
 from leadgen.sql import queries
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -91,7 +91,7 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
     await _roomy_stages(conn)
     total = sum(int(t.get("records") or 0) for t in (snap.manifest.get("tables") or {}).values())
     timings: dict[str, float] = {}
-    async with tenant_transaction(conn, tenant_id, actor="migrate", role="leadgen_owner"):
+    async with tenant_transaction(conn, tenant_id, actor="migrate", role=OWNER_ROLE):
         await conn.execute("SET LOCAL app.audit = 'off'")
         # Derived columns are set in bulk by the load (load.py: JOINED, fill_contact_scores);
         # a schema whose per-row copy triggers honour this skips them for the owner.
@@ -104,8 +104,7 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
         digests = queries("migration/runs").archive_digests
         tr.archived = {r["record_id"]: (r["table_id"], r["created_time"], r["fields_sha256"])
                        for r in await conn.fetch(digests.sql, tenant_id, snap.base_id)}
-        columns = {"airtable_records": ARCHIVE_COLUMNS, "batches": BATCH_COLUMNS,
-                   "migration_rejects": REJECT_COLUMNS}
+        columns = {**FIXED_COLUMNS, "migration_rejects": REJECT_COLUMNS}
         stager = Stager(conn, columns, tenant_id)
         stager.archive_empty = not tr.archived
         stager.bulk_checks = await bulk_checks_allowed(conn)

@@ -38,6 +38,8 @@ assert TARGET_ORDER.index("contacts") < TARGET_ORDER.index("messages")
 ARCHIVE_COLUMNS = ("tenant_id", "base_id", "table_id", "record_id", "created_time", "fields",
                    "raw", "fields_sha256")
 BATCH_COLUMNS = ("id", "tenant_id", "name")
+# Columns of the tables whose rows are not described by a plan of the mapping
+FIXED_COLUMNS = {"airtable_records": ARCHIVE_COLUMNS, "batches": BATCH_COLUMNS}
 CHUNK = 5000
 COMPLETE, FINAL_BATCHES = "<complete>", "<final batches>"  # milestones of Transformer.run
 
@@ -314,8 +316,6 @@ def transform_snapshot(snapshot: Snapshot, mapping: Mapping, catalog: Catalog,
     rows: dict[str, list[Any]] = {}
     for table, chunk in tr.run(snapshot):
         rows.setdefault(table, []).extend(chunk)
-    columns = dict(tr.plans_columns)
-    columns["airtable_records"] = ARCHIVE_COLUMNS
-    columns["batches"] = BATCH_COLUMNS
+    columns = {**tr.plans_columns, **FIXED_COLUMNS}
     return Transformed(rows=rows, columns=columns, ledger=tr.ledger, batches=tr.batches)
 

@@ -38,11 +38,8 @@ from typing import Any
 
 from leadgen.airtable.snapshot import Snapshot
 from leadgen.errors import LeadgenError
-from leadgen.migration.transform import ARCHIVE_COLUMNS, BATCH_COLUMNS, Transformer
+from leadgen.migration.transform import COMPLETE, FIXED_COLUMNS, Transformer
 from leadgen.migration.wire import ChunkEncoder
-
-# Columns of the tables whose rows are not described by a plan of the mapping
-FIXED_COLUMNS = {"airtable_records": ARCHIVE_COLUMNS, "batches": BATCH_COLUMNS}
 
 QUEUE = 64  # chunks ready on the caller's side (≈ 10 flushes of 5,000 records)
 _Chunk = tuple[str, list[Any]]
@@ -75,15 +72,19 @@ class TransformProcess:
         reader.start()
         loop = asyncio.get_running_loop()
         finished = False
+        rejects: list[Any] = []  # those that came with the milestones (not sent again)
         try:
             while True:
                 kind, *rest = await loop.run_in_executor(None, ready.get)
                 if kind == _CHUNK:
                     chunk, self.records, columns = rest
                     self.tr.plans_columns.update(columns)
+                    if chunk[0] == COMPLETE:
+                        rejects.extend(r for done in chunk[1] for r in done.rejects)
                     yield chunk
                 elif kind == _DONE:
                     self.tr.ledger, columns = rest
+                    self.tr.ledger.rejects[:0] = rejects
                     self.tr.plans_columns.update(columns)
                     finished = True
                     return
@@ -155,15 +156,19 @@ def _transform(tr: Transformer, snapshot: Snapshot, write_fd: int) -> None:
     try:
         gc.freeze()  # the parent's objects: never garbage here
         encoder = ChunkEncoder(tr.catalog)
+        sent = 0  # rejects that went with the milestones (Completed.rejects)
         for table, rows in tr.run(snapshot, milestones=True):
             records = sum(t.records for t in tr.ledger.tables.values())
             chunk: tuple[str, Any] = (table, rows)
             columns = FIXED_COLUMNS.get(table) or tr.plans_columns.get(table)
             if columns is not None and rows:  # a target table's rows, not a milestone
                 chunk = (table, encoder.encode(table, columns, rows) or rows)
+            elif table == COMPLETE:
+                sent += sum(len(done.rejects) for done in rows)
             out.send_bytes(pickle.dumps((_CHUNK, chunk, records, tr.plans_columns),
                                         protocol=pickle.HIGHEST_PROTOCOL))
             gc.freeze()  # what the run keeps: see run._old_objects_skipped_by_gc
+        del tr.ledger.rejects[:sent]  # the parent has them (this process ends here)
         out.send_bytes(pickle.dumps((_DONE, tr.ledger, tr.plans_columns),
                                     protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException as exc:  # every failure goes to the parent

@@ -28,6 +28,7 @@ from uuid import UUID
 import asyncpg
 
 from leadgen.airtable.snapshot import JSON
+from leadgen.db.connect import quoted_identifier
 from leadgen.migration.coverage import Catalog, Column
 from leadgen.migration.mapping import Mapping
 from leadgen.sql import queries
@@ -72,9 +73,7 @@ def without_volatile(rows: list[tuple[Any, ...]], columns: tuple[str, ...],
     return out
 
 
-def qi(name: str) -> str:
-    """Quote an identifier taken from the catalog."""
-    return '"' + name.replace('"', '""') + '"'
+qi = quoted_identifier  # an identifier taken from the catalog
 
 
 @dataclass(frozen=True)
