@@ -39,7 +39,9 @@ app.audit = 'off', app.bulk_load = 'on', lz4 TOAST compression. messages.contact
 which the loader takes from this run's contacts (wire.py), is filled in from the contacts
 rows beforehand (the per-row copy trigger steps aside).
 
-Figures are printed and written to bench/results/bench_migrate.json. PostgreSQL:
+Figures are printed and written to bench/results/bench_migrate.json; the block between the
+`bench_migrate` markers in docs/benchmarks.md ("Latest run") is rewritten from them (the
+analysis around it is written by hand). PostgreSQL:
 LEADGEN_BENCH_DATABASE_URL or DATABASE_URL (a superuser server URL; scratch databases are
 created and dropped), else the embedded server.
 """
@@ -48,9 +50,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -77,6 +81,10 @@ from leadgen.migration.wire import as_records
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "bench_migrate.json"
+DOCS = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- bench_migrate: begin -->", "<!-- bench_migrate: end -->"
+SERVER_SETTINGS = ("shared_buffers", "max_wal_size", "synchronous_commit", "autovacuum",
+                   "wal_level")
 FLOOR_VARIANTS = ("floor", "no_user_triggers", "no_triggers", "heap")  # strictest first
 LOADER_SETTINGS = ("SET LOCAL app.audit = 'off'", "SET LOCAL app.bulk_load = 'on'",
                    "SET LOCAL default_toast_compression = 'lz4'")
@@ -103,6 +111,34 @@ def snapshot_for(companies: int, seed: int) -> Path:
 def server_url() -> str:
     url = os.environ.get("LEADGEN_BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
     return url or embedded.start(ROOT / ".leadgen" / "bench-pg").url
+
+
+def cpu_model() -> str:
+    """The CPU's model name: runs on different machines differ by far more than code changes
+    (the same code: 14.9 s on one 2-vCPU machine, 9.7 s on another), so every run says which."""
+    info: dict[str, str] = {}
+    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="utf-8") as fh:
+        for line in fh:
+            key, _, value = line.partition(":")
+            info.setdefault(key.strip(), value.strip())
+    model = info.get("model name") or platform.processor() or "unknown CPU"
+    mhz = info.get("cpu MHz")
+    return f"{model} at {float(mhz):.0f} MHz" if mhz else model
+
+
+async def server_facts(server: str) -> dict[str, Any]:
+    """Which PostgreSQL the figures come from, and the settings a bulk load feels."""
+    conn = await asyncpg.connect(server)
+    try:
+        rows = await conn.fetch("SELECT name, current_setting(name) AS value "
+                                "FROM unnest($1::text[]) AS name", list(SERVER_SETTINGS))
+        version = await conn.fetchval("SHOW server_version")
+    finally:
+        await conn.close()
+    settings = {r["name"]: r["value"] for r in rows}
+    named = bool(os.environ.get("LEADGEN_BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL"))
+    return {"server": "the URL given" if named else "the embedded server (.leadgen/bench-pg)",
+            "version": version, "settings": settings}
 
 
 async def fresh_database(server: str) -> tuple[str, str]:
@@ -274,7 +310,7 @@ async def migrate_runs(url: str, snap: Snapshot) -> dict[str, Any]:
             super().__init__(*args)
             children.append(self)
 
-    transform_process.TransformProcess = Recorded  # type: ignore[misc]
+    transform_process.TransformProcess = Recorded  # type: ignore[misc,assignment]
     cpu_before = own_cpu()
     started = time.perf_counter()
     report = await migrate_snapshot(url, snap, "bench")
@@ -323,6 +359,7 @@ async def main(companies: int, seed: int, keep: bool, repeats: int) -> dict[str,
     snap = Snapshot.open(snapshot_for(companies, seed))
     records = sum(int(t["records"]) for t in snap.manifest["tables"].values())
     server = server_url()
+    facts = await server_facts(server)
     name, url = await fresh_database(server)
     try:
         tenant_id = await new_tenant(url)
@@ -342,7 +379,8 @@ async def main(companies: int, seed: int, keep: bool, repeats: int) -> dict[str,
         for v in FLOOR_VARIANTS:
             runs[v].append(await floor_copy(server, batches, tenant_id, run_id, v))
     floors = {v: best_of(r) for v, r in runs.items()}
-    return summary(companies, seed, records, migrated, raw, floors, load_before)
+    return {**summary(companies, seed, records, migrated, raw, floors, load_before),
+            "postgresql": facts}
 
 
 def best_of(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -366,6 +404,7 @@ def summary(companies: int, seed: int, records: int, migrated: dict[str, Any],
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.system()} {platform.release()} {platform.machine()}, "
                    f"{os.cpu_count()} CPU, Python {platform.python_version()}",
+        "cpu": cpu_model(),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "command": f"bench/bench_migrate.py --companies {companies} --seed {seed}",
@@ -387,6 +426,57 @@ def summary(companies: int, seed: int, records: int, migrated: dict[str, Any],
     }
 
 
+def docs_block(r: dict[str, Any]) -> str:
+    """The "Latest run" block of docs/benchmarks.md's Migrate section, from one run."""
+    pg = r["postgresql"]
+    settings = ", ".join(f"{k} {v}" for k, v in pg["settings"].items())
+    floors = r["floors"]
+    t = r.get("transform_process_cpu_seconds")
+    lines = [
+        BEGIN,
+        f"### Latest run ({r['date']}; written by `bench/bench_migrate.py`)",
+        "",
+        f"- command: `./dev bench migrate` (= `{r['command']}`)",
+        f"- machine: {r['machine']}; CPU: {r['cpu']}; load average (1/5/15 min) "
+        f"{' / '.join(map(str, r['load_average_before']))} before, "
+        f"{' / '.join(map(str, r['load_average_after']))} after",
+        f"- PostgreSQL {pg['version']}, {pg['server']}: {settings}",
+        "",
+        "| measure | figure |",
+        "|---|---:|",
+        f"| records (Airtable) → rows committed | {r['records']:,} → {r['rows_loaded']:,} |",
+        f"| **migrate, snapshot → committed** | **{r['migrate_seconds']} s = "
+        f"{r['records_per_second']:,} records/s** (20,000/s = "
+        f"{r['seconds_for_20k_per_second']} s) |",
+        f"| unaccounted cells (of {r['cells']['non_empty']:,} non-empty) | {r['unaccounted']} |",
+        f"| CPU: loading process / transform process | {r['migrate_python_cpu_seconds']} s / "
+        f"{t if t is not None else '–'} s |",
+        f"| peak memory: loading + transform process | {r['peak_rss_mb']} + "
+        f"{r.get('transform_process_peak_rss_mb') or 0} = "
+        f"{r['peak_rss_both_processes_mb']} MB |",
+        f"| re-run of the same snapshot (rows changed) | {r['rerun_seconds']} s "
+        f"({r['rerun_changed_rows']}) |",
+        f"| **raw COPY** of the produced rows into temp tables; ratio migrate / raw | "
+        f"{r['raw_copy_seconds']} s; **{r['ratio_migrate_to_raw_copy']}** |",
+        f"| floor: COPY into the real tables (every trigger and FK); ratio | "
+        f"{r['floor_copy_seconds']} s; {r['ratio_migrate_to_floor']} |",
+        f"| the same without triggers or FK checks (`no_triggers`) | "
+        f"{floors['no_triggers']['seconds']} s |",
+        f"| the transform alone (in memory, one thread) | {r['transform_alone_seconds']} s |",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def update_docs(block: str, path: Path = DOCS) -> None:
+    """Replace the block between the markers (inside "## Migrate"); nothing else changes."""
+    doc = path.read_text("utf-8")
+    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    if not pattern.search(doc):
+        raise SystemExit(f"{path} has no {BEGIN} … {END} block: add one under '## Migrate'")
+    path.write_text(pattern.sub(lambda _: block, doc), "utf-8")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--companies", type=int, default=11000)
@@ -394,8 +484,11 @@ if __name__ == "__main__":
     parser.add_argument("--keep", action="store_true", help="keep the migrated database")
     parser.add_argument("--floor-repeats", type=int, default=2,
                         help="runs of each COPY floor (the best is reported)")
+    parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
     result = asyncio.run(main(args.companies, args.seed, args.keep, args.floor_repeats))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    if not args.no_docs:
+        update_docs(docs_block(result))
     print(json.dumps(result, indent=2))
