@@ -137,8 +137,9 @@ async def server_facts(server: str) -> dict[str, Any]:
         await conn.close()
     settings = {r["name"]: r["value"] for r in rows}
     named = bool(os.environ.get("LEADGEN_BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL"))
-    return {"server": "the URL given" if named else "the embedded server (.leadgen/bench-pg)",
-            "version": version, "settings": settings}
+    where = ("the server of LEADGEN_BENCH_DATABASE_URL / DATABASE_URL" if named
+             else "the embedded server (.leadgen/bench-pg)")
+    return {"server": where, "version": version, "settings": settings}
 
 
 async def fresh_database(server: str) -> tuple[str, str]:
