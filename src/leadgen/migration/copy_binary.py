@@ -204,16 +204,6 @@ def _bad_bool(v: Any) -> bytes:
     raise TypeError(f"expected bool, got {type(v).__name__}")
 
 
-def row_encoder(columns: Sequence[ColumnType]) -> Callable[[Sequence[Any]], bytes]:
-    """One row (values in `columns` order) → its binary COPY tuple."""
-    encode_rows = rows_encoder(columns)
-
-    def encode(row: Sequence[Any]) -> bytes:
-        return encode_rows([row])[len(HEADER):-len(TRAILER)]
-
-    return encode
-
-
 def rows_encoder(columns: Sequence[ColumnType]) -> Callable[[Sequence[Sequence[Any]]], bytes]:
     """Rows (values in `columns` order) → the whole COPY FROM STDIN (FORMAT binary) input.
 

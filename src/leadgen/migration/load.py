@@ -239,10 +239,7 @@ class Stager:
                 self.conn, ready, tenant_id, checked=self.checked_keys,
                 settled=lambda parent: parent in self.completed or parent == "batches"
                 or parent not in LOAD_ORDER)
-        counts = {t: n for t, n in self.direct.items()
-                  if t in self.completed and t not in self.counted}
-        await check_tenant_rows(self.conn, counts, tenant_id)
-        self.counted.update(counts)
+        await self._count_back(tenant_id, self.completed)
 
     async def finish(self, tenant_id: UUID, base_id: str,
                      batches: Sequence[Sequence[Any]]) -> dict[str, dict[str, int]]:
@@ -336,7 +333,13 @@ class Stager:
                                  settled=(lambda parent: parent not in later) if later else None)
         if not later:
             self.unchecked.clear()
-        counts = {t: n for t, n in self.direct.items() if t not in self.counted}
+        await self._count_back(tenant_id)
+
+    async def _count_back(self, tenant_id: UUID, among: Collection[str] | None = None) -> None:
+        """The tenant's rows of each table copied as the loader (of `among`, when given) and
+        not counted yet: before + copied, under RLS (direct_copy.check_tenant_rows)."""
+        counts = {t: n for t, n in self.direct.items()
+                  if t not in self.counted and (among is None or t in among)}
         await check_tenant_rows(self.conn, counts, tenant_id)
         self.counted.update(counts)
 

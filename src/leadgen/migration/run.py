@@ -93,7 +93,7 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
     timings: dict[str, float] = {}
     async with tenant_transaction(conn, tenant_id, actor="migrate", role=OWNER_ROLE):
         await conn.execute("SET LOCAL app.audit = 'off'")
-        # Derived columns are set in bulk by the load (load.py: JOINED, fill_contact_scores);
+        # Derived columns are set in bulk by the load (wire.ContactScores, fill_contact_scores);
         # a schema whose per-row copy triggers honour this skips them for the owner.
         await conn.execute("SET LOCAL app.bulk_load = 'on'")
         # The anti-joins of the deletes hash a whole stage (230k archive keys); 4 MB (the
