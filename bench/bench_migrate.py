@@ -77,7 +77,7 @@ from leadgen.migration.coverage import read_catalog
 from leadgen.migration.ledger import REJECT_COLUMNS, reject_rows
 from leadgen.migration.load import LOAD_ORDER, q
 from leadgen.migration.transform import Transformed
-from leadgen.migration.wire import as_records
+from leadgen.migration.wire import ContactScores, as_records
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "bench_migrate.json"
@@ -179,23 +179,15 @@ def batches_of(done: Transformed, tenant_id: uuid.UUID, run_id: uuid.UUID) -> li
     unknown = set(done.rows) - set(LOAD_ORDER)
     if unknown:
         raise SystemExit(f"the transform produced tables the bench does not order: {unknown}")
-    out = [Batch(t, done.columns[t], as_records(t, done.columns[t], done.rows[t]))
-           for t in LOAD_ORDER if done.rows.get(t)]
-    for i, b in enumerate(out):
-        if b.table == "messages":
-            out[i] = with_contact_score(b, done)
+    scores = ContactScores()  # contacts come before messages in LOAD_ORDER
+    out = []
+    for t in LOAD_ORDER:
+        if done.rows.get(t):
+            columns, rows = scores.apply(t, done.columns[t], done.rows[t])
+            out.append(Batch(t, columns, as_records(t, columns, rows)))
     rejects = reject_rows(tenant_id, run_id, done.ledger.rejects)
     out.append(Batch("migration_rejects", REJECT_COLUMNS, rejects))
     return out
-
-
-def with_contact_score(messages: Batch, done: Transformed) -> Batch:
-    contacts = done.columns["contacts"]
-    cid, cscore = contacts.index("id"), contacts.index("contact_score")
-    score = {r[cid]: r[cscore] for r in done.rows["contacts"]}
-    at = messages.columns.index("contact_id")
-    rows = [(*r, score.get(r[at])) for r in messages.rows]
-    return Batch("messages", (*messages.columns, "contact_score"), rows)
 
 
 async def raw_copy(url: str, batches: Sequence[Batch]) -> dict[str, Any]:
