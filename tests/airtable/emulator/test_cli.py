@@ -22,6 +22,7 @@ def test_help_documents_the_fault_spec() -> None:
         "--penalty-seconds",
         "--faults",
         "expire_iterator",
+        "expire_each_table",
         "churn",
     ):
         assert word in result.output

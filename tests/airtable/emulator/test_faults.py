@@ -26,7 +26,9 @@ def test_spec_round_trips_and_rejects_nonsense() -> None:
     assert (faults.expire_iterator, faults.churn, faults.seed) == (1, 2, 7)
     assert Faults.parse(faults.describe()) == faults
     assert Faults.parse("5xx=1:503").error_codes == (503,)
-    for bad in ("drop=2", "slow=0.5", "bogus=1", "5xx=1:404", "churn"):
+    each = Faults.parse("5xx=0.05:503,drop=0.02,expire_each_table=1,seed=4")
+    assert each.expire_each_table and Faults.parse(each.describe()) == each
+    for bad in ("drop=2", "slow=0.5", "bogus=1", "5xx=1:404", "churn", "expire_each_table=2"):
         with pytest.raises(ConfigError):
             Faults.parse(bad)
 
@@ -66,6 +68,38 @@ def test_expired_iterator_after_the_first_page(api: Api, emulator: Emulator) -> 
     assert err.value.response.status_code == 422
     assert err.value.response.json() == {"error": {"type": "LIST_RECORDS_ITERATOR_NOT_AVAILABLE"}}
     assert len(owners.all(page_size=1)) == 2  # the budget is spent; a restart succeeds
+
+
+def test_each_tables_iterator_expires_once_after_its_first_page(
+    api: Api, emulator: Emulator
+) -> None:
+    emulator.set_faults("expire_each_table=1")
+    for name in ("Owners", "Companies"):
+        table = api.table(BASE_ID, name)
+        with pytest.raises(requests.HTTPError) as err:
+            table.all(page_size=1)
+        assert err.value.response.status_code == 422
+        assert err.value.response.json()["error"]["type"] == "LIST_RECORDS_ITERATOR_NOT_AVAILABLE"
+        # The restarted listing of that table, and every later one, pages through undisturbed.
+        assert [r["id"] for r in table.all(page_size=1)] == [
+            r["id"] for r in emulator.store.list_records(name)
+        ]
+        assert len(table.all(page_size=1)) == len(emulator.store.list_records(name))
+    expired = [r for r in emulator.request_log if r.status == 422]
+    assert len(expired) == 2
+    # Each 422 answered the request that presented the table's first offset, never a first page.
+    assert all("offset" in r.query for r in expired)
+
+
+def test_each_table_fault_spares_a_listing_of_one_page(api: Api, emulator: Emulator) -> None:
+    emulator.set_faults("expire_each_table=1")
+    assert len(api.table(BASE_ID, "Owners").all()) == 2  # one page: no offset to expire
+    with pytest.raises(requests.HTTPError):  # the table's first paged listing still meets it
+        api.table(BASE_ID, "Owners").all(page_size=1)
+    # A copy of the faults starts with every table unexpired again.
+    emulator.set_faults(emulator.faults.copy())
+    with pytest.raises(requests.HTTPError):
+        api.table(BASE_ID, "Owners").all(page_size=1)
 
 
 def test_iterator_ttl_and_expire_hook(emulator: Emulator) -> None:

@@ -8,6 +8,10 @@
            | slow=P:SECONDS  hold the response SECONDS before answering
            | expire_iterator=N   the next N requests that present an `offset` get
                              422 LIST_RECORDS_ITERATOR_NOT_AVAILABLE (the iterator is dropped)
+           | expire_each_table=1  each table's iterator expires once, after its first page:
+                             the first request of each table that presents an `offset` gets
+                             422 LIST_RECORDS_ITERATOR_NOT_AVAILABLE; a restarted listing of
+                             that table then pages through undisturbed
            | iterator_ttl=SECONDS  idle iterators expire after SECONDS (default 300)
            | churn=N         before each of the next N continuation pages, delete one record
                              the scan has not reached yet and add one new record to the table
@@ -15,6 +19,13 @@
            | seed=K          seed the random draws so a run can be repeated
 
 Example: `5xx=0.1,drop=0.05,slow=0.1:2.0,expire_iterator=1,churn=2,seed=7`.
+
+Airtable documents the 422 as what a client sees when an iterator is no longer available, and
+the answer as starting the listing again without an offset
+(https://airtable.com/developers/web/api/list-records). `expire_iterator=N` hits whichever
+requests come first, so with several tables read at once one table may meet it twice and
+another never; `expire_each_table=1` hits every paged table exactly once, so a run's count of
+restarted listings is known in advance (the export benchmark relies on that).
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ FAULTS_HELP = (
     "Comma-separated faults: 5xx=P[:500/502/503] (server errors with probability P), "
     "drop=P (close the socket without a response), slow=P:SECONDS (delay responses), "
     "expire_iterator=N (next N paged requests get 422 LIST_RECORDS_ITERATOR_NOT_AVAILABLE), "
+    "expire_each_table=1 (each table's first paged request gets that 422, once per table), "
     "iterator_ttl=SECONDS (idle iterators expire; default 300), churn=N (add and delete a "
     "record between pages, N times), shuffle=1 (unsorted lists in random order), seed=K. "
     "Example: '5xx=0.1,drop=0.05,slow=0.1:2.0,expire_iterator=1,churn=2'."
@@ -45,12 +57,15 @@ class Faults:
     slow_rate: float = 0.0
     slow_seconds: float = 0.0
     expire_iterator: int = 0
+    expire_each_table: bool = False
     iterator_ttl: float = 300.0
     churn: int = 0
     shuffle: bool = False
     seed: int | None = None
     _random: random.Random = field(default_factory=random.Random, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # Tables whose iterator `expire_each_table` has already expired (not copied by `copy`).
+    _expired_tables: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
@@ -84,6 +99,8 @@ class Faults:
             parts.append(f"slow={self.slow_rate}:{self.slow_seconds}")
         if self.expire_iterator:
             parts.append(f"expire_iterator={self.expire_iterator}")
+        if self.expire_each_table:
+            parts.append("expire_each_table=1")
         if self.iterator_ttl != 300.0:
             parts.append(f"iterator_ttl={self.iterator_ttl}")
         if self.churn:
@@ -114,6 +131,16 @@ class Faults:
             setattr(self, budget, left - 1)
             return True
 
+    def expire_table_once(self, table_id: str) -> bool:
+        """True the first time a paged request of `table_id` arrives under expire_each_table."""
+        if not self.expire_each_table:
+            return False
+        with self._lock:
+            if table_id in self._expired_tables:
+                return False
+            self._expired_tables.add(table_id)
+            return True
+
     def shuffled(self, items: list[str]) -> list[str]:
         with self._lock:
             items = list(items)
@@ -126,6 +153,15 @@ def _probability(text: str) -> float:
     if not 0 <= value <= 1:
         raise ValueError("a probability is between 0 and 1")
     return value
+
+
+def _flag(text: str) -> bool:
+    value = text.lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("write 1 (on) or 0 (off)")
 
 
 def _parse_item(name: str, raw: str, values: dict[str, object]) -> None:
@@ -152,8 +188,8 @@ def _parse_item(name: str, raw: str, values: dict[str, object]) -> None:
         values[name] = count
     elif name == "iterator_ttl":
         values["iterator_ttl"] = float(raw)
-    elif name == "shuffle":
-        values["shuffle"] = raw.lower() in ("1", "true", "yes", "on")
+    elif name in ("shuffle", "expire_each_table"):
+        values[name] = _flag(raw)
     elif name == "seed":
         values["seed"] = int(raw)
     else:

@@ -260,7 +260,7 @@ class Lister:
         only = self._field_ids(table, params.fields) if params.fields is not None else None
         faults = self.faults()
         if params.offset:
-            if faults.take("expire_iterator"):
+            if faults.take("expire_iterator") or faults.expire_table_once(table.id):
                 self.iterators.expire(params.offset)
             it, position = self.iterators.resume(params.offset, table.id, faults.iterator_ttl)
             if faults.take("churn"):
