@@ -1,12 +1,15 @@
 """Benchmark: `export_base` vs a plain pyairtable `Table.all()` loop, against the emulator
-with Airtable's real limits (5 requests/s per base, 30 s penalty after a 429).
+with Airtable's real limits (5 requests/s per base, 30 s penalty after a 429); and the same
+export of the same base again under faults (503s, dropped connections, expired iterators:
+bench/export_faults.py), each run beside the best time its requests allow.
 
     .venv/bin/python bench/bench_export.py [--companies 1000] [--seed 1]
 
 The emulator runs in a child process (as Airtable would be remote: its JSON encoding does not
 compete with the exporter for the GIL) and reports what it saw: requests, 429s, the most
 requests it admitted in any 1-second window. Figures are printed and written to
-bench/results/bench_export.json; docs/benchmarks.md "## Export" quotes them.
+bench/results/bench_export.json and into docs/benchmarks.md between the bench_export markers
+(bench/export_docs.py).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import json
 import multiprocessing as mp
 import os
 import platform
-import re
 import shutil
 import sys
 import tempfile
@@ -30,17 +32,18 @@ from typing import Any
 import requests
 from pyairtable import Api
 
+import export_docs
+import export_faults
 from leadgen.airtable.export import ExportOptions, RetryPolicy, export_base
 from leadgen.airtable.export.pacing import DEFAULT_MARGIN
 from leadgen.airtable.generate import write_generated
 from leadgen.airtable.snapshot import Snapshot
 
 RESULTS = Path(__file__).parent / "results" / "bench_export.json"
-DOCS = Path(__file__).parent.parent / "docs" / "benchmarks.md"
 
 
 def serve(snapshot: str, rate: float, penalty: float, conn: Connection) -> None:
-    """Child process: run the emulator and answer 'log' / 'reset' / 'stop' over a pipe."""
+    """Child process: run the emulator; answer 'log' / 'reset' / ('faults', SPEC) / 'stop'."""
     from leadgen.airtable.emulator import run_emulator
 
     with run_emulator(snapshot, rate_limit=rate, penalty_seconds=penalty) as emu:
@@ -51,7 +54,11 @@ def serve(snapshot: str, rate: float, penalty: float, conn: Connection) -> None:
                 conn.send(summarise_log(emu.request_log, max(1, int(rate))))
             elif command == "reset":
                 emu.clear_request_log()
+                emu.clear_faults()
                 emu.set_rate_limit(rate, penalty)  # lifts any penalty: a clean start
+                conn.send("ok")
+            elif isinstance(command, tuple) and command[0] == "faults":
+                emu.set_faults(command[1])  # a fresh Faults: no table has expired yet
                 conn.send("ok")
             else:
                 conn.send("bye")
@@ -74,6 +81,7 @@ def summarise_log(log: list[Any], capacity: int = 5) -> dict[str, Any]:
         "status_429": sum(r.status == 429 for r in log),
         "status_200": sum(r.status == 200 for r in log),
         "max_admitted_in_any_1s_window": worst,
+        **export_faults.count_log(log),
     }
 
 
@@ -108,7 +116,7 @@ def run_ours(url: str, base: str, token: str, out: Path, args: argparse.Namespac
 def run_plain(
     url: str, base: str, token: str, table_ids: list[str], limit: float
 ) -> dict[str, Any]:
-    """The naive loop most scripts use; default pyairtable retry (§2.2); bounded by `limit` s."""
+    """The naive loop most scripts use, with pyairtable's default retry; bounded by `limit` s."""
     api = Api(token, endpoint_url=url)
     records = {"n": 0}
 
@@ -143,8 +151,39 @@ def run_plain(
     }
 
 
+def run_faulted(
+    parent: Connection,
+    emu: dict[str, Any],
+    clean_out: Path,
+    clean: dict[str, Any],
+    table_ids: list[str],
+    args: argparse.Namespace,
+    out: Path,
+) -> dict[str, Any]:
+    """The same export again, into `out`, with the bench's faults switched on in the emulator."""
+    spec = export_faults.fault_spec(args.seed)
+    parent.send("reset")
+    parent.recv()
+    parent.send(("faults", spec))
+    parent.recv()
+    summary = run_ours(emu["url"], emu["base_id"], emu["token"], out, args)
+    parent.send("log")
+    server = parent.recv()
+    parent.send("reset")  # faults off again for whatever runs next
+    parent.recv()
+    exported, fault_free = Snapshot.open(out), Snapshot.open(clean_out)
+    same = all(
+        exported.records_path(t).read_bytes() == fault_free.records_path(t).read_bytes()
+        for t in table_ids
+    )
+    run = export_faults.faulted_figures(summary, server, clean, same, args.rate_limit, spec)
+    print(export_faults.describe(run), flush=True)
+    return run
+
+
 def bench_size(companies: int, args: argparse.Namespace, work: Path, plain: bool) -> dict[str, Any]:
-    """Generate a base of `companies`, serve it, export it; optionally the plain loop too."""
+    """Generate a base of `companies`, serve it, export it fault-free and under faults;
+    optionally the plain loop too (last: it trips the 30 s penalty)."""
     source = work / f"source-{companies}"
     write_generated(source, companies=companies, seed=args.seed)
     snap = Snapshot.open(source)
@@ -177,6 +216,7 @@ def bench_size(companies: int, args: argparse.Namespace, work: Path, plain: bool
         ours["best_possible_share"] = round(
             total / ((pages + 1) / args.rate_limit) / summary.ceiling, 4
         )
+        ours.update(export_faults.against_best(summary.seconds, ours_server, args.rate_limit))
         print(
             f"export_base: {ours['records_read']:,} records in {ours['seconds']} s = "
             f"{ours['records_per_second']} rec/s ({ours['share_of_ceiling']:.1%} of "
@@ -184,6 +224,9 @@ def bench_size(companies: int, args: argparse.Namespace, work: Path, plain: bool
             f"{ours['best_possible_share']:.1%}), 429s seen by server: "
             f"{ours_server['status_429']}, records equal source: {same}",
             flush=True,
+        )
+        faulted = run_faulted(
+            parent, emu, out, ours, table_ids, args, work / f"faulted-{companies}"
         )
         plain_result: dict[str, Any] | None = None
         if plain:
@@ -214,101 +257,9 @@ def bench_size(companies: int, args: argparse.Namespace, work: Path, plain: bool
             "pages": pages,
         },
         "export_base": ours,
+        "faulted": faulted,
         "plain_pyairtable_all": plain_result,
     }
-
-
-TUNING = [
-    "How the pacer's settings were chosen (same command, same box, 2026-11-25, while other",
-    'work loaded it; "closest 6" = the shortest time the emulator saw 6 consecutive',
-    "admitted requests span, which must stay ≥ 1 s; base sizes differ because the generator",
-    "changed during the day):",
-    "",
-    "| pacer setting | records | share of 500/s | 429s | closest 6 | load avg |",
-    "|---|---:|---:|---:|---:|---:|",
-    "| 20 ms margin | 21,303 | 93.3% | 0 | – | ~6 |",
-    "| 10 ms margin | 21,357 | 95.3% | 0 | 1.0073 s | ~6 |",
-    "| 10 ms margin | 21,342 | 93.7% | 0 | 1.0002 s | ~6.6 |",
-    "| 20 ms margin | 21,342 | 55.8% | **1** (30 s penalty) | – | ~7 |",
-    "| 20 ms margin | 62,630 | 94.5% | 0 | – | ~7 |",
-    "| 10 ms + half the latency excess | 20,602 | 95.0% | 0 | 1.0062 s | ~7.5 |",
-    "| 10 ms + half the latency excess | 62,384 | 76.5% | **1** | 0.9741 s | ~10 |",
-    "| 10 ms + whole latency excess (default) | 20,602 | 90.0% | 0 | 1.0121 s | ~8.6 |",
-    "| 10 ms + whole latency excess (default) | 62,384 | 94.0% | 0 | 1.0110 s | ~8.5 |",
-    "",
-    "A fixed margin cannot absorb the 20-40 ms by which a loaded box compresses arrivals, and",
-    "one 429 costs more than all the margin saves; the default therefore also widens each",
-    "window by how much slower than the fastest recent answer its first request was answered",
-    "(capped at 0.2 s). It shrinks when answers come back at a steady pace: on the loaded box",
-    "it cost 2-15 % against zero 429s; on an idle one (the run at the top) 1-1.5 %.",
-    "",
-]
-
-
-def docs_section(result: dict[str, Any]) -> str:
-    """The "## Export" section of docs/benchmarks.md, from one run's figures."""
-    m = result["machine"]
-    lines = [
-        "## Export",
-        "",
-        "`export_base` (paced, resumable) vs a plain pyairtable `Table.all()` loop, against the",
-        f"emulator with Airtable's real limits ({result['emulator']['rate_limit']:g} requests/s",
-        f"per base, {result['emulator']['penalty_seconds']:g} s penalty after a 429), emulator in "
-        "its own process.",
-        "Written by `bench/bench_export.py`; figures in `bench/results/bench_export.json`.",
-        "",
-        f"- command: `{result['command']}`",
-        f"- date: {result['date']}",
-        f"- machine: {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}, "
-        f"load average at start {m.get('load_average', '?')}",
-        f"- exporter: margin {result['exporter']['margin']} s per window, "
-        f"{result['exporter']['concurrency']} tables at once",
-        "",
-        "| base | records | pages + schema | seconds | records/s | share of 500/s "
-        "| best possible | 429s | requests | records equal source |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for run in result["runs"]:
-        b, e = run["base"], run["export_base"]
-        lines.append(
-            f"| {b['companies']} companies | {b['records']:,} | {b['pages'] + 1} | {e['seconds']} "
-            f"| {e['records_per_second']} | {e['share_of_ceiling']:.1%} "
-            f"| {e['best_possible_share']:.1%} | {e['server']['status_429']} "
-            f"| {e['server']['requests']} | {e['records_equal_source']} |"
-        )
-    lines += [
-        "",
-        '"Best possible" is every page plus the schema call at exactly 5 requests/s: each table\'s',
-        "last page is partial, so no client reaches 500 records/s on a 10-table base.",
-        "",
-    ]
-    lines += TUNING
-    plain = next(
-        (r["plain_pyairtable_all"] for r in result["runs"] if r["plain_pyairtable_all"]), None
-    )
-    if plain:
-        lines += [
-            "Plain pyairtable on the same base (`Api(token).table(base, t).all()` for each table, "
-            "default retry):",
-            f"{plain['records_fetched']:,} records, {plain['tables_done']}/{plain['tables']} "
-            f"tables, {plain['server']['status_429']} × 429, {plain['seconds']} s, then "
-            f"`{plain['error'] or 'finished'}`. Its urllib3 retry gives up after ~3 s, far inside "
-            "the 30 s penalty (reference/airtable_api.md §2.2).",
-            "",
-        ]
-    return "\n".join(lines)
-
-
-def update_docs(section: str, path: Path = DOCS) -> None:
-    """Replace (or append) only the "## Export" section; other sections belong to others."""
-    doc = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"^## Export\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(doc):
-        doc = pattern.sub(lambda _: section + "\n", doc)
-    else:
-        doc = doc.rstrip() + "\n\n" + section + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(doc, "utf-8")
 
 
 def main() -> None:
@@ -361,8 +312,8 @@ def main() -> None:
     print(json.dumps(result, indent=2))
     print(f"written to {args.json}")
     if not args.no_docs:
-        update_docs(docs_section(result))
-        print(f"updated the Export section of {DOCS}")
+        export_docs.update_docs(export_docs.docs_section(result))
+        print(f"updated the Export section of {export_docs.DOCS}")
 
 
 if __name__ == "__main__":
