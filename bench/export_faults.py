@@ -124,22 +124,40 @@ def docs_lines(result: dict[str, Any]) -> list[str]:
     for run in result["runs"]:
         b, c, f = run["base"], run["export_base"], run["faulted"]
         x = f["extra_explained"]
+        sent = f["server"]["requests"]  # the fault draws cover every request, as seen
+        share_503, share_drop = f["server"]["status_503"] / sent, f["server"]["dropped"] / sent
         lines += [
             f"| {b['companies']} companies | fault-free | {c['seconds']} | {c['requests_needed']} "
             f"| – | {c['best_possible_seconds']} s | {c['ratio_to_best_possible']:.3f} "
             f"| {c['server']['status_429']} | (the source: {c['records_equal_source']}) |",
             f"| {b['companies']} companies | faults | {f['seconds']} | {f['requests_needed']} "
-            f"| {f['extra_requests']}: {x['retries_after_503']} / {x['retries_after_drop']} / "
+            f"| {f['extra_requests']}: {x['retries_after_503']} ({share_503:.1%} 503s) / "
+            f"{x['retries_after_drop']} ({share_drop:.1%} drops) / "
             f"{x['expired_iterators']} + {x['first_pages_read_again']} "
             f"| {f['best_possible_seconds']} s | {f['ratio_to_best_possible']:.3f} "
             f"| {f['server']['status_429']} | {f['records_equal_fault_free']} |",
         ]
     lines += [
         "",
+        "What the faults cost, per base: the faulted run's time beyond the fault-free one, beside",
+        f"its extra requests at {rate:g} requests/s (what no client could avoid):",
+        "",
+    ]
+    for run in result["runs"]:
+        c, f = run["export_base"], run["faulted"]
+        lost = float(f["seconds"]) - float(c["seconds"])
+        lines.append(
+            f"- {run['base']['companies']} companies: {lost:.1f} s more; its "
+            f"{f['extra_requests']} extra requests alone take {f['extra_requests'] / rate:.1f} s"
+        )
+    lines += [
+        "",
         "The extra requests are the server's count (faulted minus fault-free on the same base),",
-        "split by the exporter's own counters; the emulator's count of 503s, drops and 422s is in",
-        "the JSON beside them. A ratio can dip below 1: the limit allows 5 requests in any",
-        "1-second window, so a client starting with a burst of 5 gains up to 1 s on requests/rate.",
+        "split by the exporter's own counters; the emulator's count of 503s, drops and 422s is",
+        "in the JSON beside them. The shares are of the requests the emulator received; the",
+        "seeded draws are one sequence, the same for both bases. A ratio can dip below 1: the",
+        "limit allows 5 requests in any 1-second window, so a client starting with a burst of 5",
+        "gains up to 1 s on requests/rate.",
         "",
     ]
     return lines
