@@ -108,7 +108,7 @@ def run_ours(url: str, base: str, token: str, out: Path, args: argparse.Namespac
 def run_plain(
     url: str, base: str, token: str, table_ids: list[str], limit: float
 ) -> dict[str, Any]:
-    """The naive loop most scripts use; default pyairtable retry (§2.2); bounded by `limit` s."""
+    """The naive loop most scripts use; default pyairtable retry; bounded by `limit` s."""
     api = Api(token, endpoint_url=url)
     records = {"n": 0}
 
@@ -293,7 +293,7 @@ def docs_section(result: dict[str, Any]) -> str:
             f"{plain['records_fetched']:,} records, {plain['tables_done']}/{plain['tables']} "
             f"tables, {plain['server']['status_429']} × 429, {plain['seconds']} s, then "
             f"`{plain['error'] or 'finished'}`. Its urllib3 retry gives up after ~3 s, far inside "
-            "the 30 s penalty (reference/airtable_api.md §2.2).",
+            "the 30 s penalty (https://airtable.com/developers/web/api/rate-limits).",
             "",
         ]
     return "\n".join(lines)
