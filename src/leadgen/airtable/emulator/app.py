@@ -55,7 +55,7 @@ class Response:
 
 @dataclass
 class Compatibility:
-    """Choices where Airtable's behaviour changed over time (unknown table: 403 now, 404 once)."""
+    """Where Airtable's answers changed over time: unknown table or record, 403 now, 404 once."""
 
     unknown_table: Literal["403", "404"] = "403"
     missing_record: Literal["403", "404"] = "403"
