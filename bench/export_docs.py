@@ -20,28 +20,7 @@ PYAIRTABLE_RETRY = "https://github.com/gtalarico/pyairtable/blob/main/pyairtable
 
 
 TUNING = [
-    "How the pacer's settings were chosen (same command, same box, 2026-11-25, while other",
-    'work loaded it; "closest 6" = the shortest time the emulator saw 6 consecutive',
-    "admitted requests span, which must stay ≥ 1 s; base sizes differ because the generator",
-    "changed during the day):",
-    "",
-    "| pacer setting | records | share of 500/s | 429s | closest 6 | load avg |",
-    "|---|---:|---:|---:|---:|---:|",
-    "| 20 ms margin | 21,303 | 93.3% | 0 | – | ~6 |",
-    "| 10 ms margin | 21,357 | 95.3% | 0 | 1.0073 s | ~6 |",
-    "| 10 ms margin | 21,342 | 93.7% | 0 | 1.0002 s | ~6.6 |",
-    "| 20 ms margin | 21,342 | 55.8% | **1** (30 s penalty) | – | ~7 |",
-    "| 20 ms margin | 62,630 | 94.5% | 0 | – | ~7 |",
-    "| 10 ms + half the latency excess | 20,602 | 95.0% | 0 | 1.0062 s | ~7.5 |",
-    "| 10 ms + half the latency excess | 62,384 | 76.5% | **1** | 0.9741 s | ~10 |",
-    "| 10 ms + whole latency excess (default) | 20,602 | 90.0% | 0 | 1.0121 s | ~8.6 |",
-    "| 10 ms + whole latency excess (default) | 62,384 | 94.0% | 0 | 1.0110 s | ~8.5 |",
-    "",
-    "A fixed margin cannot absorb the 20-40 ms by which a loaded box compresses arrivals, and",
-    "one 429 costs more than all the margin saves; the default therefore also widens each",
-    "window by how much slower than the fastest recent answer its first request was answered",
-    "(capped at 0.2 s). It shrinks when answers come back at a steady pace: on the loaded box",
-    "it cost 2-15 % against zero 429s; on an idle one (the run at the top) 1-1.5 %.",
+    "How the pacer's settings were chosen, with the runs behind them: docs/decisions.md.",
     "",
 ]
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import asyncpg
 import pytest
 
-from leadgen.db import migrate
+from leadgen.db import migrate, superseded
 from leadgen.errors import SchemaError
 from support import run_async
 
@@ -38,6 +39,74 @@ def test_changed_applied_migration_stops_upgrade(scratch_database: Callable[[], 
     with pytest.raises(SchemaError, match=r"0001_one\.sql was changed"):
         run_async(migrate.upgrade(url, changed))
     assert run_async(_versions(url)) == ["0001"]  # nothing after the mismatch was applied
+
+
+async def _checksums(url: str) -> dict[str, str]:
+    conn = await asyncpg.connect(url)
+    try:
+        return await migrate.applied_migrations(conn)
+    finally:
+        await conn.close()
+
+
+async def _record_checksum(url: str, version: str, checksum: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(
+            "UPDATE schema_migrations SET checksum = $2 WHERE version = $1", version, checksum)
+    finally:
+        await conn.close()
+
+
+def _listed(version: str, old_sql: str) -> dict[str, list[superseded.Superseded]]:
+    return {version: [superseded.Superseded(
+        version, hashlib.sha256(old_sql.encode("utf-8")).hexdigest(),
+        superseded.statements_checksum(old_sql), "comments reworded")]}
+
+
+def test_reworded_comments_upgrade_and_take_the_new_checksum(
+        scratch_database: Callable[[], str]) -> None:
+    url = scratch_database()
+    old = migrate.Migration("0001", "one", "-- see a note\nCREATE TABLE one (id int);\n")
+    run_async(migrate.upgrade(url, [old]))
+    new = migrate.Migration("0001", "one", "-- why, in words\n--\nCREATE TABLE one (id int);\n")
+    later = migrate.Migration("0002", "two", "CREATE TABLE two (id int);")
+    applied = run_async(migrate.upgrade(url, [new, later], superseded=_listed("0001", old.sql)))
+    assert [m.version for m in applied] == ["0002"]
+    assert run_async(_checksums(url))["0001"] == new.checksum
+    assert run_async(migrate.upgrade(url, [new, later], superseded={})) == []  # no list needed now
+
+
+def test_listed_checksum_does_not_excuse_a_changed_statement(
+        scratch_database: Callable[[], str]) -> None:
+    url = scratch_database()
+    old = migrate.Migration("0001", "one", "-- see a note\nCREATE TABLE one (id int);\n")
+    run_async(migrate.upgrade(url, [old]))
+    changed = migrate.Migration("0001", "one", "-- why\nCREATE TABLE one (id bigint);\n")
+    with pytest.raises(SchemaError, match=r"0001_one\.sql was changed"):
+        run_async(migrate.upgrade(url, [changed], superseded=_listed("0001", old.sql)))
+    assert run_async(_checksums(url))["0001"] == old.checksum
+
+
+def test_database_upgraded_before_the_comment_rewording_still_upgrades(
+        fresh_database: Callable[[], str]) -> None:
+    url = fresh_database()
+    shipped = superseded.load()
+    assert shipped, "the shipped list is empty: nothing here would be tested"
+    for version, entries in shipped.items():  # as a database upgraded with the old text has it
+        run_async(_record_checksum(url, version, entries[0].sha256))
+    assert run_async(migrate.upgrade(url)) == []
+    current = {m.version: m.checksum for m in migrate.available_migrations()}
+    recorded = run_async(_checksums(url))
+    assert {v: recorded[v] for v in shipped} == {v: current[v] for v in shipped}
+
+
+def test_shipped_superseded_entries_match_the_current_files() -> None:
+    files = {m.version: m for m in migrate.available_migrations()}
+    for version, entries in superseded.load().items():
+        for entry in entries:
+            assert entry.sha256 != files[version].checksum
+            assert entry.statements_sha256 == superseded.statements_checksum(files[version].sql)
 
 
 def test_failed_migration_applies_nothing_of_itself(scratch_database: Callable[[], str]) -> None:

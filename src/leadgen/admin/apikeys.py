@@ -1,7 +1,7 @@
 """API keys for machine clients: `lg_<prefix>_<secret>`; only sha256(secret) is stored.
 
 The prefix is public (it identifies the key in lists and finds its row); the secret is random
-and high-entropy, so a fast hash is enough (reference/tenancy_auth_style.md §4).
+and high-entropy, so a fast hash is enough: a slow password hash only guards guessable secrets.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Three roles (db/bootstrap.sql): the owner runs migrations; the application role 
 request under RLS; the admin role (BYPASSRLS) is the platform path for tenant creation.
 `tenant_transaction` is the only way application code touches tenant data: one transaction
 that starts with SET LOCAL app.tenant_id (transaction-scoped, so a pooled connection never
-carries a tenant into the next request; reference/tenancy_auth_style.md §1).
+carries a tenant into the next request; https://www.postgresql.org/docs/15/sql-set.html).
 """
 
 from __future__ import annotations

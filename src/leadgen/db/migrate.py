@@ -7,7 +7,9 @@ asyncpg — about 100 lines here against a second database driver or an ORM ther
 - `db/bootstrap.sql` (roles) and `db/bootstrap_database.sql` (grants) run first, every time;
 - `db/migrations/NNNN_name.sql` apply in name order, each in its own transaction, as
   `leadgen_owner`, and are recorded in `schema_migrations` with their sha256;
-- re-running applies nothing; an applied file whose checksum changed stops the upgrade.
+- re-running applies nothing; an applied file whose checksum changed stops the upgrade,
+  unless `superseded_checksums.json` lists the recorded checksum as an earlier text of that file
+  that differs only in comments (`db/superseded.py`): then the record takes the new checksum.
 An advisory lock keeps two upgrades from racing.
 """
 
@@ -19,6 +21,7 @@ from importlib import resources
 
 import asyncpg
 
+from leadgen.db import superseded as superseded_checksums
 from leadgen.db.connect import OWNER_ROLE, connect
 from leadgen.errors import SchemaError
 
@@ -62,18 +65,21 @@ async def applied_migrations(conn: asyncpg.Connection) -> dict[str, str]:
 async def upgrade(
     url: str, migrations: list[Migration] | None = None, *,
     role_passwords: dict[str, str] | None = None,
+    superseded: dict[str, list[superseded_checksums.Superseded]] | None = None,
 ) -> list[Migration]:
     """Apply pending migrations; return those applied (empty when up to date).
 
     `role_passwords` ({"leadgen_app": …, "leadgen_admin": …}) sets the login roles' passwords,
     for servers that use password auth (APP_ROLE_PASSWORD / ADMIN_ROLE_PASSWORD).
+    `superseded` defaults to the shipped `superseded_checksums.json`.
     """
     migrations = available_migrations() if migrations is None else migrations
+    superseded = superseded_checksums.load() if superseded is None else superseded
     conn = await connect(url)
     try:
         await conn.execute("SELECT pg_advisory_lock($1)", LOCK_KEY)
         try:
-            applied = await _upgrade_locked(conn, migrations)
+            applied = await _upgrade_locked(conn, migrations, superseded)
             for role, password in (role_passwords or {}).items():
                 if role not in LOGIN_ROLES:
                     raise SchemaError(f"unknown login role {role!r}")
@@ -89,7 +95,10 @@ async def upgrade(
         await conn.close()
 
 
-async def _upgrade_locked(conn: asyncpg.Connection, migrations: list[Migration]) -> list[Migration]:
+async def _upgrade_locked(
+    conn: asyncpg.Connection, migrations: list[Migration],
+    superseded: dict[str, list[superseded_checksums.Superseded]],
+) -> list[Migration]:
     try:
         await conn.execute(_read("bootstrap.sql"))
         await conn.execute(_read("bootstrap_database.sql"))
@@ -108,14 +117,26 @@ async def _upgrade_locked(conn: asyncpg.Connection, migrations: list[Migration])
                  applied_at timestamptz NOT NULL DEFAULT now())"""
         )
     applied = await applied_migrations(conn)
+    reworded: list[Migration] = []
     for migration in migrations:
         recorded = applied.get(migration.version)
-        if recorded is not None and recorded != migration.checksum:
+        if recorded is None or recorded == migration.checksum:
+            continue
+        if superseded_checksums.accepts(
+                superseded.get(migration.version, []), recorded, migration.sql):
+            reworded.append(migration)
+        else:
             raise SchemaError(
                 f"migration {migration.version}_{migration.name}.sql was changed after it was "
                 "applied (checksum mismatch)",
                 hint="never edit an applied migration: restore it and add a new numbered file",
             )
+    if reworded:
+        async with conn.transaction():
+            await conn.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
+            await conn.executemany(
+                "UPDATE schema_migrations SET checksum = $2 WHERE version = $1",
+                [(m.version, m.checksum) for m in reworded])
     done: list[Migration] = []
     for migration in migrations:
         if migration.version in applied:

@@ -1,4 +1,5 @@
-"""What an exported Airtable node does, with n8n's defaults applied (reference/n8n.md §2).
+"""What an exported Airtable node does, with n8n's defaults applied
+(https://docs.n8n.io/integrations/builtin/app-nodes/n8n-nodes-base.airtable/).
 
 Exports leave out parameters equal to their default, so ``operation`` absent means ``read``
 (v1) or ``get`` (v2); ``returnAll`` absent means true. This module reads a node of any version

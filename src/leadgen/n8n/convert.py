@@ -2,13 +2,13 @@
 
     workflow, report = convert_workflow(doc, mapping=load_mapping(), credential=…)
 
-Per reference/n8n.md §6: each ``n8n-nodes-base.airtable`` node (v1, v2, v2.1, v2.2) becomes an
-``n8n-nodes-base.postgres`` node running one ``executeQuery`` — the tenant preamble, then the
-statement of ``node_query`` — with every value passed through ``queryReplacement``. Names,
-ids, positions, flags and connections are kept, so the rest of the workflow is untouched. A
-node that cannot be converted faithfully stays as it is, flagged in its notes, and is listed
-in the report with an issue code; other nodes that reach Airtable (trigger, HTTP Request, Code)
-are reported too. Converting an already converted workflow changes nothing.
+As docs/n8n.md ("Converting workflows") describes, each ``n8n-nodes-base.airtable`` node (v1,
+v2, v2.1, v2.2) becomes an ``n8n-nodes-base.postgres`` node running one ``executeQuery`` — the
+tenant preamble, then the statement of ``node_query`` — with every value passed through
+``queryReplacement``. Names, ids, positions, flags and connections are kept, so the rest of the
+workflow is untouched. A node that cannot be converted faithfully stays as it is, flagged in its
+notes, and is listed in the report with an issue code; other nodes that reach Airtable (trigger,
+HTTP Request, Code) are reported too. Converting an already converted workflow changes nothing.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """A port of pg-promise's ``$N`` formatting, the way n8n's Postgres node sends parameters.
 
-n8n does not use server-side bind parameters: pg-promise renders every value into the SQL
-text as a literal (reference/n8n.md §3.3), which decides how casts, enums and arrays behave.
-Tests render the library's queries with this port and run the result, so they exercise the
-text PostgreSQL would really receive from n8n, not what a Python driver would send.
+n8n does not use server-side bind parameters: pg-promise renders every value into the SQL text
+as a literal (https://github.com/vitaly-t/pg-promise#query-formatting), which decides how casts,
+enums and arrays behave. Tests render the library's queries with this port and run the result,
+so they exercise the text PostgreSQL would really receive from n8n, not what a Python driver
+would send.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Error bodies match Airtable's exactly (reference §1.7, §8.2–3, §8.7–13, §8.22)."""
+"""Error bodies match Airtable's exactly (https://airtable.com/developers/web/api/errors)."""
 
 from __future__ import annotations
 

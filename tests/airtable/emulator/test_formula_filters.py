@@ -30,7 +30,7 @@ def test_filters_by_name_and_by_field_id(api: Api) -> None:
 def test_links_filter_by_primary_value_not_record_id(api: Api) -> None:
     contacts = api.table(BASE_ID, "Contacts")
     assert ids(contacts.all(formula="{Company}='Acme'")) == [P1, P2]
-    assert contacts.all(formula=f"{{Company}}='{C1}'") == []  # §0.2: IDs do not match
+    assert contacts.all(formula=f"{{Company}}='{C1}'") == []  # a link reads as names, not IDs
     assert ids(contacts.all(formula="FIND('Tier 3', ARRAYJOIN({Company Tier}, ','))")) == [P3]
 
 

@@ -1,5 +1,6 @@
 """5 requests per second per base, then 429 RATE_LIMIT_REACHED for the whole penalty window
-(reference §2.1, §8.30). Tests use a 2-second penalty instead of the real 30."""
+(https://airtable.com/developers/web/api/rate-limits). Tests use a 2-second penalty instead of
+the real 30."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def test_paced_client_is_never_limited(limited: Emulator) -> None:
 
 
 def test_pyairtable_retries_through_a_short_penalty(limited: Emulator) -> None:
-    # pyairtable retries 429s for about 3 s (§2.2): longer than this 2 s penalty, far shorter
+    # pyairtable retries 429s for about 3 s: longer than this 2 s penalty, far shorter
     # than Airtable's 30 s one. The request log shows the refused tries.
     table = Api(TOKEN, endpoint_url=limited.url).table(BASE_ID, "Owners")
     for _ in range(5):

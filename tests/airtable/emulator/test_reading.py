@@ -68,7 +68,7 @@ def test_max_records_applies_across_pages(api: Api, emulator: Emulator) -> None:
     for i in range(30):
         emulator.store.create_record("Owners", {"Name": f"Owner {i:02d}"})
     pages = list(api.table(BASE_ID, "Owners").iterate(page_size=10, max_records=25))
-    assert [len(p) for p in pages] == [10, 10, 5]  # §1.1
+    assert [len(p) for p in pages] == [10, 10, 5]  # maxRecords caps the total, not each page
 
 
 def test_sort_by_single_select_uses_option_order_and_empties_first(api: Api) -> None:
@@ -78,7 +78,7 @@ def test_sort_by_single_select_uses_option_order_and_empties_first(api: Api) -> 
 
 def test_get_record_and_base_wide_fallback(api: Api) -> None:
     assert api.table(BASE_ID, "Companies").get(C1)["fields"]["Company Name"] == "Acme"
-    # A contact fetched through the Companies table is still found (§1.6).
+    # A contact fetched through the Companies table is still found (https://airtable.com/developers/web/api/get-record).
     assert api.table(BASE_ID, "Companies").get(P3)["fields"]["Full Name"] == "Cara Diaz"
     ids = api.table(BASE_ID, "Contacts").get(P1, use_field_ids=True)["fields"]
     assert all(k.startswith("fld") for k in ids)

@@ -6,7 +6,8 @@
 
 Layers, outermost first: `server` (HTTP transport, request log, Python API) → `app` (auth,
 routing, rate limit, faults) → `listing` / `writes` (the record endpoints) → `store` (records
-keyed by field ID, link symmetry, derived cells). Facts come from shared/reference/airtable_api.md.
+keyed by field ID, link symmetry, derived cells). docs/airtable-emulator.md lists the
+behaviours it reproduces and their public sources.
 """
 
 from leadgen.airtable.emulator.app import Compatibility

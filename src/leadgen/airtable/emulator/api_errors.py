@@ -1,4 +1,4 @@
-"""Airtable's error responses, with their exact bodies (reference §1.7, §8).
+"""Airtable's error responses, with their exact bodies (https://airtable.com/developers/web/api/errors).
 
 Handlers raise `ApiError`; the transport turns it into the status and JSON body. Every body
 here is copied from the reference table so a client sees what real Airtable would send.
@@ -36,7 +36,7 @@ def authentication_required() -> ApiError:
 
 
 def not_found() -> ApiError:
-    # Unknown route and unknown base on the data API use the legacy bare-string form (§8.3).
+    # Unknown route and unknown base on the data API use the legacy bare-string form (https://airtable.com/developers/web/api/errors).
     return ApiError(404, {"error": "NOT_FOUND"})
 
 
@@ -45,7 +45,7 @@ def model_not_found() -> ApiError:
 
 
 def table_not_found(table: str, base_id: str) -> ApiError:
-    # Legacy (2020–21) behaviour for an unknown table, kept behind a switch (§8.3).
+    # Legacy (2020–21) behaviour for an unknown table, kept behind a switch.
     return typed(404, "TABLE_NOT_FOUND", f"Could not find table {table} in application {base_id}")
 
 
@@ -72,12 +72,12 @@ def invalid_page_size() -> ApiError:
 
 
 def iterator_not_available() -> ApiError:
-    # The documented body has no message (§1.5).
+    # The documented body has no message (https://airtable.com/developers/web/api/list-records).
     return typed(422, "LIST_RECORDS_ITERATOR_NOT_AVAILABLE")
 
 
 def invalid_offset(offset: str) -> ApiError:
-    # The type is live-verified by a third party (§1.7); the message wording is our own.
+    # Third parties saw this type live; the message wording is our own.
     return typed(422, "INVALID_OFFSET_VALUE", f"The value of offset {offset} is invalid")
 
 
@@ -86,7 +86,7 @@ def invalid_formula(message: str) -> ApiError:
 
 
 def rate_limited() -> ApiError:
-    # No trailing period, and no Retry-After header: real Airtable sends none on 429 (§2.1).
+    # No trailing period, and no Retry-After header: none is documented for 429 (https://airtable.com/developers/web/api/rate-limits).
     return typed(429, "RATE_LIMIT_REACHED", "Rate limit exceeded. Please try again later")
 
 
@@ -100,7 +100,8 @@ def too_many_records(verb: str, count: int) -> ApiError:
 
 
 def row_does_not_exist(record_id: str) -> ApiError:
-    # Wording seen live (domdomegg/airtable-mcp-server#28); §1.7 names the type.
+    # Wording seen live (domdomegg/airtable-mcp-server#28); the type is in
+    # https://airtable.com/developers/web/api/errors.
     return typed(422, "ROW_DOES_NOT_EXIST", f"Record ID {record_id} does not exist in this table")
 
 

@@ -31,7 +31,9 @@ from leadgen.airtable.emulator.writes import Writer
 
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
-MAX_URL_LENGTH = 16_000  # Airtable's documented limit (§1.1); pyairtable switches to POST here
+# Airtable's documented limit (https://airtable.com/developers/web/api/list-records);
+# pyairtable switches to POST here.
+MAX_URL_LENGTH = 16_000
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Response:
 
 @dataclass
 class Compatibility:
-    """Choices where Airtable's behaviour changed over time (reference §1.6, §8.3, §8.22)."""
+    """Where Airtable's answers changed over time: unknown table or record, 403 now, 404 once."""
 
     unknown_table: Literal["403", "404"] = "403"
     missing_record: Literal["403", "404"] = "403"
@@ -69,7 +71,7 @@ class Route:
 
 
 def route(path: str) -> Route:
-    """Split on the raw path before decoding, so `%2F` stays inside a table name (§8.4)."""
+    """Split on the raw path before decoding, so `%2F` stays inside a table name."""
     parts = [unquote(p) for p in path.split("/")[1:]]  # unquote keeps "+" a literal plus
     if parts and parts[-1] == "":
         parts.pop()
@@ -124,7 +126,7 @@ class AirtableApp:
 
     def _handle(self, request: Request) -> Response:
         if len(request.target) > MAX_URL_LENGTH:
-            # The status for an over-long URL is not documented (§9); 414 is HTTP's own.
+            # The status for an over-long URL is not documented; 414 is HTTP's own.
             raise api_errors.typed(414, "INVALID_REQUEST_UNKNOWN", "The request URL is too long")
         path, _, query = request.target.partition("?")
         if request.headers.get("authorization", "") != f"Bearer {self.token}":
@@ -159,14 +161,14 @@ class AirtableApp:
             return Response(200, {"bases": bases})
         if where.kind == "schema" and method == "GET":
             if where.base_id != self.store.base_id:
-                raise api_errors.model_not_found()  # the meta API answers 403 here (§3.1)
+                raise api_errors.model_not_found()  # the meta API answers 403 here
             include = [v for k, v in query if k in ("include", "include[]")]
             with self.store.lock:
                 body = self.store.schema.meta_body(visible_field_ids="visibleFieldIds" in include)
             return Response(200, body)
         if where.kind in ("table", "record"):
             if where.base_id != self.store.base_id:
-                raise api_errors.not_found()  # unknown base on the data API (§8.3)
+                raise api_errors.not_found()  # unknown base on the data API (https://airtable.com/developers/web/api/errors)
             return Response(200, self._records(request, method, where, query))
         raise api_errors.not_found()
 
@@ -190,7 +192,7 @@ class AirtableApp:
         try:
             body = json.loads(request.body)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise api_errors.invalid_request(400) from exc  # not JSON: 400 (§1.7)
+            raise api_errors.invalid_request(400) from exc  # not JSON: 400 (https://airtable.com/developers/web/api/errors)
         if not isinstance(body, dict):
             raise api_errors.invalid_request()
         return body

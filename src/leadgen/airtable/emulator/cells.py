@@ -1,8 +1,9 @@
 """Cell values: what counts as empty, how a written value is checked and normalised, and how a
 value reads as text (for link display names and sorting).
 
-Empty cells are never stored, so the "omit empty cells" rule of reference §1.4 holds by
-construction: `""`, `[]`, `false` and null clear a cell; `0` is kept.
+Empty cells are never stored, so the "omit empty cells" rule of
+https://airtable.com/developers/web/api/list-records holds by construction: `""`, `[]`, `false`
+and null clear a cell; `0` is kept.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def is_empty(value: Any) -> bool:
 
 
 def iso_millis(moment: datetime) -> str:
-    """`2024-05-01T12:00:00.123Z`: the only dateTime shape Airtable emits (§4)."""
+    """`2024-05-01T12:00:00.123Z`: the only dateTime shape Airtable emits (https://airtable.com/developers/web/api/field-model)."""
     moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
@@ -36,7 +37,7 @@ def parse_datetime(text: str) -> datetime:
 
 
 def display_text(value: Any) -> str:
-    """How a value reads as text: arrays joined by ", " (the formula convention of §5.3)."""
+    """How a value reads as text: arrays joined by ", ", as formulas see multi-selects and links."""
     if value is None or value is False:
         return ""
     if value is True:
@@ -78,7 +79,7 @@ def _choice(field: dict[str, Any], name: Any, ctx: WriteContext) -> str:
         return name
     if not ctx.typecast:
         raise api_errors.invalid_choice(name)
-    # typecast creates the option, and the metadata API reports it afterwards (§8.33).
+    # typecast creates the option, and the metadata API reports it afterwards.
     choices.append({"id": ctx.new_id("sel"), "name": name})
     return name
 

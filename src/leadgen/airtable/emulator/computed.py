@@ -1,6 +1,6 @@
 """Derived cells: count, lookup, rollup (for the aggregations we can name), formula (through
 the formula engine), createdTime and lastModifiedTime, recomputed from links whenever records
-change (reference §8.25–26).
+change (https://airtable.com/developers/web/api/field-model).
 
 autoNumber, collaborator stamps and rollups without a known aggregation are served as the
 snapshot holds them.
@@ -35,7 +35,7 @@ def _numbers(values: list[Any]) -> list[float]:
 
 def _average(values: list[Any]) -> Any:
     nums = _numbers(values)
-    # AVERAGE over no linked records is NaN, as a recorded live response shows (§4).
+    # AVERAGE over no linked records is NaN, as a recorded live response shows.
     return math.fsum(nums) / len(nums) if nums else NAN
 
 
@@ -62,7 +62,8 @@ _AGGREGATIONS: dict[str, Callable[[list[Any], str | None], Any]] = {
 def rollup_aggregation(field: dict[str, Any]) -> tuple[str, str | None] | None:
     """The aggregation of a rollup, when the schema carries one (`options.formula`).
 
-    The real metadata API hides it (§0.5); a generated or hand-written schema may add it.
+    The real metadata API hides it (https://airtable.com/developers/web/api/field-model); a
+    generated or hand-written schema may add it.
     """
     text = (field.get("options") or {}).get("formula")
     match = _ROLLUP.match(text) if isinstance(text, str) else None
@@ -87,7 +88,7 @@ def _linked_values(
             continue
         value = other.fields.get(source_id)
         if isinstance(value, list):
-            values.extend(value)  # array sources are flattened [UNVERIFIED §4]
+            values.extend(value)  # array sources are flattened (an assumption: undocumented)
         else:
             values.append(None if is_empty(value) else value)  # `[null]` for empty sources
     return values

@@ -1,7 +1,7 @@
 """Airtable-shaped identifiers: a 3-letter prefix plus 14 characters of [A-Za-z0-9].
 
 pyairtable treats any 17-character `tbl…` string as an ID rather than a name, so every ID the
-emulator issues has exactly that shape (reference §4 "ID formats", §8.27).
+emulator issues has exactly that shape (a 3-letter prefix and 14 letters or digits).
 """
 
 from __future__ import annotations

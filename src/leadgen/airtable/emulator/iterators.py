@@ -1,8 +1,9 @@
 """Server-side list iterators: the ordered record IDs a scan matched, behind an `offset` token.
 
-Offsets look like Airtable's, `itr<14>/rec<14>` (reference §1.3, §8.8): the iterator ID plus
-the first record of the next page. An iterator expires after `ttl` seconds without use (the real
-TTL is undocumented, §9) or when a test expires it; a malformed token is INVALID_OFFSET_VALUE,
+Offsets look like Airtable's, `itr<14>/rec<14>`
+(https://airtable.com/developers/web/api/list-records): the iterator ID plus the first record
+of the next page. An iterator expires after `ttl` seconds without use (the real
+TTL is undocumented) or when a test expires it; a malformed token is INVALID_OFFSET_VALUE,
 an unknown or expired one LIST_RECORDS_ITERATOR_NOT_AVAILABLE.
 """
 

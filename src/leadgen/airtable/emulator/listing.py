@@ -1,7 +1,9 @@
 """Reading records: list parameters (query string or JSON body), views, filterByFormula,
 sorting, paging through server-side iterators, and the record shape a client receives.
 
-Reference §1.1–1.6 and checklist §8.5–22 are the spec for everything here.
+The spec is https://airtable.com/developers/web/api/list-records and
+https://airtable.com/developers/web/api/get-record; docs/airtable-emulator.md lists what is
+reproduced here and where each behaviour comes from.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class ListParams:
 
 
 def parse_bool(value: Any) -> bool:
-    """Booleans arrive as true/false/1/0 (pyairtable sends 1/0, §1.1) or JSON booleans."""
+    """Booleans arrive as true/false/1/0 (pyairtable sends 1/0) or JSON booleans."""
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -61,9 +63,9 @@ def params_from_query(pairs: Sequence[tuple[str, str]]) -> ListParams:
     params = ListParams()
     sort: dict[int, dict[str, str]] = {}
     for key, value in pairs:
-        if key in ("fields[]", "fields"):  # `[]` may be left out with several values (§1.1)
+        if key in ("fields[]", "fields"):  # `[]` may be left out with several values
             params.fields = [*(params.fields or []), value]
-        elif match := _SORT_KEY.match(key):  # keys arrive in sorted, not index, order (§1.1)
+        elif match := _SORT_KEY.match(key):  # keys arrive in sorted, not index, order
             sort.setdefault(int(match.group(1)), {})[match.group(2)] = value
         elif key in ("recordMetadata[]", "recordMetadata"):
             params.comment_count = params.comment_count or value == "commentCount"
@@ -74,7 +76,7 @@ def params_from_query(pairs: Sequence[tuple[str, str]]) -> ListParams:
 
 
 def params_from_body(body: Any) -> ListParams:
-    """POST …/listRecords: the same parameters as a JSON body (§1.2)."""
+    """POST …/listRecords: the same parameters as a JSON body (https://airtable.com/developers/web/api/list-records)."""
     if not isinstance(body, dict):
         raise api_errors.invalid_request()
     params = ListParams()
@@ -104,7 +106,7 @@ def _scalar(params: ListParams, key: str, value: Any) -> None:
         if params.max_records < 0:
             raise api_errors.invalid_request()
     elif key == "offset":
-        params.offset = str(value) or None  # an empty offset means "start" (§1.1)
+        params.offset = str(value) or None  # an empty offset means "start"
     elif key == "view":
         params.view = str(value) or None
     elif key == "filterByFormula":
@@ -124,7 +126,7 @@ def render(
     by_id: bool,
     comment_count: bool = False,
 ) -> JSON:
-    """The record as the API sends it: all three keys always, empty cells never (§1.3–1.4)."""
+    """The record as the API sends it: all three keys always, empty cells never."""
     cells: JSON = {}
     for fld in table.fields:
         if only is not None and fld["id"] not in only:
@@ -139,7 +141,7 @@ def render(
 
 
 def _sort_value(fld: JSON, value: Any) -> tuple[Any, ...]:
-    """Empty cells sort first ascending (undocumented, §8.14); selects by option order."""
+    """Empty cells sort first ascending (undocumented); selects by option order."""
     if is_empty(value):
         return (0,)
     if fld["type"] == "singleSelect":
@@ -209,7 +211,7 @@ class Lister:
                 )
             )
         except self._engine().FormulaError:
-            return False  # a per-record #ERROR! drops the record (§1.1)
+            return False  # a per-record #ERROR! drops the record
 
     def _sorted(
         self, table: TableInfo, recs: list[StoredRecord], sort: Sequence[tuple[str, str]]
@@ -236,7 +238,7 @@ class Lister:
         predicates = []
         if view_def is not None and view_def.formula:
             predicates.append(self._compile(view_def.formula, table))
-        if params.formula:  # ANDed with the view's own filter (§1.1)
+        if params.formula:  # ANDed with the view's own filter
             predicates.append(self._compile(params.formula, table))
         with self.store.lock:
             recs = self.store.records(table.id)
@@ -255,7 +257,7 @@ class Lister:
 
     def list_page(self, table: TableInfo, params: ListParams) -> JSON:
         if params.cell_format != "json":
-            # cellFormat=string output is unstable and unused by leadgen (§1.1, §8.18).
+            # cellFormat=string output is documented as unstable and unused by leadgen.
             raise api_errors.invalid_request()
         only = self._field_ids(table, params.fields) if params.fields is not None else None
         faults = self.faults()
@@ -312,7 +314,7 @@ class Lister:
         with self.store.lock:
             rec = self.store.peek(table.id, record_id)
             owner = table
-            if rec is None:  # base-wide fallback (§1.6, §8.21)
+            if rec is None:  # base-wide fallback (https://airtable.com/developers/web/api/get-record)
                 found = self.store.find_anywhere(record_id)
                 if found is None:
                     raise missing()

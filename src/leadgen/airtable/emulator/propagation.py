@@ -1,6 +1,6 @@
 """Keeping derived cells true after a write: which records depend on a changed record (through
 links, in either direction), and recomputing their count, lookup, rollup and formula cells
-until nothing changes (reference §8.25). Link symmetry itself is kept by the store's writes.
+until nothing changes. Link symmetry itself is kept by the store's writes.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Airtable's per-base rate limit: at most 5 requests in any 1-second window, then a penalty
-window (30 s by default) during which every request gets 429 (reference §2.1, §8.30).
+window (30 s by default) during which every request gets 429 (https://airtable.com/developers/web/api/rate-limits).
 
 The limit generalises to any rate: `ceil(rate)` requests per `ceil(rate)/rate` seconds. The
 window is shortened by a quarter of one request interval (50 ms at 5/s) so that a client pacing

@@ -1,7 +1,7 @@
 """The base's schema as lookup tables: tables and fields by ID or name, link inverses, views.
 
 The emulator keeps its own deep copy of the snapshot's schema because `typecast` writes can
-add select choices, which the metadata API must then report (reference §8.33).
+add select choices, which the metadata API must then report.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 JSON = dict[str, Any]
 
-# Computed types refuse writes and are derived or served from the snapshot (§3.3, §8.33).
+# Computed types refuse writes and are derived or served from the snapshot (https://airtable.com/developers/web/api/field-model).
 COMPUTED_TYPES = frozenset(
     {
         "formula",
@@ -61,7 +61,7 @@ class TableInfo:
         return list(self.schema.get("fields", []))
 
     def field(self, name_or_id: str) -> JSON | None:
-        """A field by ID first, then by exact name (as pyairtable resolves them, §6.5)."""
+        """A field by ID first, then by exact name (as pyairtable resolves them)."""
         return self.fields_by_id.get(name_or_id) or self.fields_by_name.get(name_or_id)
 
     def view(self, name_or_id: str) -> JSON | None:
@@ -107,7 +107,7 @@ class SchemaIndex:
         return found
 
     def meta_body(self, *, visible_field_ids: bool) -> JSON:
-        """The GET /v0/meta/bases/{id}/tables body; `visibleFieldIds` only on grid views (§3.1)."""
+        """The GET /v0/meta/bases/{id}/tables body; `visibleFieldIds` only on grid views (https://airtable.com/developers/web/api/get-base-schema)."""
         body = copy.deepcopy(self.body)
         for table in body["tables"]:
             for view in table.get("views", []):

@@ -4,7 +4,7 @@ link symmetry and derived cells consistent, and per-record modification times.
 Tests use it directly to play "another user editing the base" (`create_record`,
 `update_record`, `delete_record`); the HTTP write routes go through the same code.
 Records are served exactly as the snapshot holds them until a write touches them; from then on
-their derived cells (count, lookup, …) are recomputed from the links (reference §8.24–26).
+their derived cells (count, lookup, …) are recomputed from the links.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class RecordStore:
         fields = {k: v for k, v in (raw.get("fields") or {}).items() if not is_empty(v)}
         created = str(raw.get("createdTime") or "")
         modified = created
-        # A lastModifiedTime field watching every field is the record's modification time (§7).
+        # A lastModifiedTime field watching every field is the record's modification time (https://airtable.com/developers/web/api/field-model).
         for f in table.fields:
             opts = f.get("options") or {}
             if f["type"] == "lastModifiedTime" and not opts.get("referencedFieldIds"):
@@ -159,7 +159,7 @@ class RecordStore:
             return [r.as_api() for r in self.records(self._table(table).id)]
 
     def link_display(self, field_id: str, record_ids: list[str]) -> list[str]:
-        """Primary-field display values of linked records: how formulas see a link (§0.2).
+        """Primary-field display values of linked records: how formulas see a link.
 
         `field_id` is a link field, or a lookup whose looked-up field is a link.
         """
@@ -343,7 +343,7 @@ class RecordStore:
         stamp: str,
         touched: set[tuple[str, str]],
     ) -> None:
-        if replace:  # PUT clears every writable cell it does not name (§8.33)
+        if replace:  # PUT clears every writable cell it does not name (https://airtable.com/developers/web/api/update-multiple-records)
             for fld in table.fields:
                 if fld["type"] not in COMPUTED_TYPES and fld["id"] not in cells:
                     cells[fld["id"]] = None
@@ -366,9 +366,9 @@ class RecordStore:
         stamp: str,
         touched: set[tuple[str, str]],
     ) -> None:
-        """Mirror a link change into the inverse field of the linked records (§8.24).
+        """Mirror a link change into the inverse field of the linked records.
 
-        Whether that bumps the other record's LAST_MODIFIED_TIME() is undocumented (§9); we bump
+        Whether that bumps the other record's LAST_MODIFIED_TIME() is undocumented; we bump
         it, so an incremental sync that trusts the timestamp still sees the change.
         """
         opts = fld.get("options") or {}

@@ -1,5 +1,5 @@
 """Writing records over HTTP: create, update (PATCH merges, PUT replaces), upsert via
-`performUpsert`, delete — at most 10 records a call (reference §1.7, §8.33).
+`performUpsert`, delete — at most 10 records a call (https://airtable.com/developers/web/api/update-multiple-records).
 
 Request shapes are the ones pyairtable sends (`pyairtable/api/table.py`): `{"fields": …}` for
 one record, `{"records": [...]}` for a batch, `typecast` and `returnFieldsByFieldId` in the body.
@@ -47,7 +47,7 @@ class Writer:
         self, store: RecordStore, missing: Callable[[], api_errors.ApiError] | None = None
     ) -> None:
         self.store = store
-        # A record ID in the path that does not exist: 403 today, configurable (§8.22).
+        # A record ID in the path that does not exist: 403 today, configurable.
         self.missing = missing or api_errors.model_not_found
 
     def _out(self, table: TableInfo, recs: Sequence[StoredRecord], by_id: bool) -> list[JSON]:
@@ -88,7 +88,7 @@ class Writer:
         return {"records": self._out(table, recs, by_id)}
 
     def upsert(self, table: TableInfo, body: JSON, *, replace: bool) -> JSON:
-        """performUpsert: match on 1–3 fields; one match updates, none creates (§8.33)."""
+        """performUpsert: match on 1–3 fields; one match updates, none creates (https://airtable.com/developers/web/api/update-multiple-records)."""
         typecast, by_id = _flags(body)
         spec = body.get("performUpsert")
         merge_on = spec.get("fieldsToMergeOn") if isinstance(spec, dict) else None

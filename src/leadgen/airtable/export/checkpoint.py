@@ -1,11 +1,11 @@
 """Resumable snapshot writing: one table = one atomic records file + one manifest entry.
 
 Checkpoint granularity is the table (not the page): Airtable's `offset` is a server-side
-iterator that may expire (reference/airtable_api.md §1.5), so a page-level checkpoint could
-not be trusted after a crash anyway — the scan would restart from the first page. A table is
-*finished* when its `records/<tableId>.jsonl` was renamed into place (fsync'd first) and the
-manifest, rewritten atomically after that, says `"complete": true` with its count and sha256.
-Killed between the two, the table is simply read again.
+iterator that may expire (https://airtable.com/developers/web/api/list-records), so a page-level
+checkpoint could not be trusted after a crash anyway — the scan would restart from the first
+page. A table is *finished* when its `records/<tableId>.jsonl` was renamed into place (fsync'd
+first) and the manifest, rewritten atomically after that, says `"complete": true` with its count
+and sha256. Killed between the two, the table is simply read again.
 
 `TableWriter` streams records to a temp file while reading (memory holds only the ids seen,
 for de-duplication after an iterator restart), then renames it into place. The bytes are the

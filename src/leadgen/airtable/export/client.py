@@ -1,10 +1,11 @@
 """What the exporter reads from Airtable, through pyairtable, and what a failure means to a user.
 
 `build_api` wires a pyairtable `Api` to our `PacedAdapter` (pyairtable's own urllib3 retry is
-switched off: reference/airtable_api.md §2.2). `fetch_schema` returns the metadata API's body
-verbatim (DESIGN.md: schema.json is exactly that body). `scan_table` reads every record of a
-table keyed by field id, restarting the scan when Airtable's server-side iterator expires
-(422 LIST_RECORDS_ITERATOR_NOT_AVAILABLE, §1.5 — pyairtable does not handle it, §6.2).
+switched off: https://github.com/gtalarico/pyairtable/blob/main/pyairtable/api/retrying.py).
+`fetch_schema` returns the metadata API's body verbatim (the snapshot's schema.json is exactly
+that body). `scan_table` reads every record of a table keyed by field id, restarting the scan
+when Airtable's server-side iterator expires (422 LIST_RECORDS_ITERATOR_NOT_AVAILABLE,
+https://airtable.com/developers/web/api/list-records; pyairtable does not handle it).
 `explain` turns HTTP and network failures into an `AirtableError` that says what to do.
 """
 
@@ -42,7 +43,7 @@ def build_api(
     pool_size: int = 16,
 ) -> Api:
     """A pyairtable `Api` whose every request is paced per base and retried by our policy."""
-    # pyairtable's default timeout is None (wait forever, §6.1); a hung read must become a retry.
+    # pyairtable's default timeout is None (wait forever); a hung read must become a retry.
     api = Api(token, retry_strategy=None, endpoint_url=endpoint, timeout=cast(Any, timeout))
     adapter = PacedAdapter(pacers, policy=policy, stats=stats, pool_maxsize=pool_size)
     api.session.mount("http://", adapter)

@@ -1,16 +1,17 @@
 """Client-side pacing: keep every request to one base just under Airtable's rate limit.
 
 Airtable allows 5 requests/s per base and answers a burst with 429 and a 30 s penalty
-(reference/airtable_api.md §2.1). Bouncing off that limit costs 30 s each time, so the exporter
-paces itself instead: one `Pacer` per base id, shared by every thread that talks to the base, so
-the limit holds however the work is split (tables read concurrently, retries, the schema call).
+(https://airtable.com/developers/web/api/rate-limits). Bouncing off that limit costs 30 s each
+time, so the exporter paces itself instead: one `Pacer` per base id, shared by every thread that
+talks to the base, so the limit holds however the work is split (tables read concurrently,
+retries, the schema call).
 
 A pacer enforces, for each base:
 
 * spacing — consecutive requests are at least `(window + margin) / rate` apart, which keeps
   the traffic smooth (no bursts that the server might see compressed by jitter);
 * a sliding window — at most `capacity` requests in any `window + margin` seconds, mirroring
-  the server's own check (the emulator's, and what §2.1 describes), measured on *actual* send
+  the server's own check (the emulator's, and what Airtable describes), measured on *actual* send
   times so a thread that wakes late cannot squeeze a sixth request into a window;
 * a jitter allowance — the server counts a request when it arrives, which may be later than we
   sent it (a busy server, a congested link). We cannot see that moment, but a request whose
@@ -39,13 +40,13 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 
 AIRTABLE_RATE_LIMIT = 5.0
-"""Requests per second per base (reference/airtable_api.md §2.1)."""
+"""Requests per second per base (https://airtable.com/developers/web/api/rate-limits)."""
 
 AIRTABLE_PAGE_SIZE = 100
-"""Most records one list request returns (reference/airtable_api.md §1.1)."""
+"""Most records one list request returns (https://airtable.com/developers/web/api/list-records)."""
 
 AIRTABLE_PENALTY_SECONDS = 30.0
-"""How long Airtable refuses a base's requests after a 429 (reference/airtable_api.md §2.1)."""
+"""How long Airtable refuses a base's requests after a 429 (https://airtable.com/developers/web/api/rate-limits)."""
 
 DEFAULT_MARGIN = 0.01
 """Seconds added to each one-second window on top of the jitter allowance: 5 req / 1.01 s is

@@ -1,9 +1,10 @@
 """What a person watches during an export: a bar per table, then a one-screen summary.
 
-Airtable gives no record counts, so a bar's total is the count from the previous manifest
-when there is one (a resumed or repeated export) and indeterminate otherwise. The summary
-states throughput as a share of the ceiling: 5 requests/s × 100 records a page = 500 records/s
-per base (reference/migration_tool_landscape.md §0).
+Airtable gives no record counts, so a bar's total is the count from the previous manifest when
+there is one (a resumed or repeated export) and indeterminate otherwise. The summary states
+throughput as a share of the ceiling: 5 requests/s × 100 records a page = 500 records/s per base
+(https://airtable.com/developers/web/api/rate-limits,
+https://airtable.com/developers/web/api/list-records).
 """
 
 from __future__ import annotations

@@ -1,16 +1,17 @@
 """Retries that respect Airtable's penalty, as a `requests` transport adapter under pyairtable.
 
 pyairtable's own retry (urllib3 `Retry(total=5, backoff_factor=0.1)`) gives up after about 3 s
-on 429 and never retries 5xx (reference/airtable_api.md §2.2), while Airtable keeps a base
-blocked for 30 s after a 429 (§2.1). So the exporter builds its `Api` with
-`retry_strategy=None` and mounts `PacedAdapter` instead; every HTTP attempt pyairtable makes
-goes through `send()`, which
+on 429 and never retries 5xx
+(https://github.com/gtalarico/pyairtable/blob/main/pyairtable/api/retrying.py), while Airtable
+keeps a base blocked for 30 s after a 429 (https://airtable.com/developers/web/api/rate-limits).
+So the exporter builds its `Api` with `retry_strategy=None` and mounts `PacedAdapter` instead;
+every HTTP attempt pyairtable makes goes through `send()`, which
 
 * waits for the base's `Pacer` before each attempt (retries count against the limit too);
 * on 429 blocks the *whole base* for at least the penalty (or `Retry-After`, if longer), then
   tries again — up to `max_rate_limited` times, since another client may be burning the quota;
 * on 500/502/503/504, timeouts and dropped connections retries with bounded exponential
-  backoff and full jitter (`max_attempts`), honouring `Retry-After` on 503 (§1.7);
+  backoff and full jitter (`max_attempts`), honouring `Retry-After` on 503 (https://airtable.com/developers/web/api/errors);
 * fails fast when the endpoint has never answered (connection refused at the start means a
   wrong `--endpoint` or no network, not a blip worth a minute of backoff);
 * reads the body inside the retry loop, so a connection dropped mid-body is retried too.

@@ -41,7 +41,7 @@ async def login(body: LoginIn, request: Request, state: State) -> Response:
 
 @router.post("/logout", status_code=204, response_class=Response)
 async def logout(who: CurrentPrincipal, state: State) -> Response:
-    """End this session (API keys: nothing to end)."""
+    """End the caller's login (API keys: nothing to end)."""
     if who.session_hash is not None:
         await auth.logout(state.admin_pool, who.session_hash)
         state.principals.drop(who.session_hash)

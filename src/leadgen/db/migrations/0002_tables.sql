@@ -4,8 +4,9 @@
 --   * tenant_id on every tenant-owned table, the 1:1 and junction tables included;
 --   * primary keys are (tenant_id, id) and every foreign key between tenant tables is
 --     (tenant_id, x_id) → x(tenant_id, id): the database refuses a row that points into another
---     tenant (RLS does not guard FK checks, reference/tenancy_auth_style.md §1) and Citus can
---     co-locate the tables by tenant_id;
+--     tenant (foreign-key checks bypass RLS:
+--     https://www.postgresql.org/docs/15/ddl-rowsecurity.html) and Citus can co-locate the
+--     tables by tenant_id;
 --   * named indexes lead with tenant_id; airtable_record_id is unique per tenant;
 --   * gen_random_uuid() (core) instead of uuid-ossp, so no contrib extension is needed.
 

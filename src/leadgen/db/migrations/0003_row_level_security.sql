@@ -2,7 +2,7 @@
 --
 -- The policy reads the transaction's tenant from `app.tenant_id` (SET LOCAL by the caller).
 -- current_tenant_id() raises when no tenant is set, so a forgotten context fails loudly instead
--- of returning nothing (reference/tenancy_auth_style.md §1 "Fail loud"). It is wrapped in
+-- of returning nothing (docs/tenancy.md, "Two walls"). It is wrapped in
 -- (SELECT …) in the policy so it runs once per statement as an InitPlan.
 
 CREATE FUNCTION current_tenant_id() RETURNS uuid

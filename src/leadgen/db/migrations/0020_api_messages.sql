@@ -5,8 +5,8 @@
 --   reviewer's If-Match is checked by `UPDATE … WHERE version = $n` (412 on 0 rows). Keeping a
 --   copied contact_score in step does not bump it (it is not an edit of the message).
 -- * contact_score: the contact's score copied onto the message (the sort key of the review
---   queue lives on another table, so no index on messages could return rows in order; §6 of
---   reference/tenancy_auth_style.md). Kept in step by triggers on both tables.
+--   queue lives on another table, so no index on messages could return rows in order).
+--   Kept in step by triggers on both tables.
 -- * review_rank / status_code: under RLS only LEAKPROOF operators can be index conditions;
 --   enum comparisons (message_review_status) are not leakproof, so `status = $1` can only be a
 --   filter after the policy. Two stored generated integers carry the same information with

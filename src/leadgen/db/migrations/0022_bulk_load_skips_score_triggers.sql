@@ -3,8 +3,8 @@
 -- The per-row triggers of 0020 copy a contact's score into its messages. During a migration
 -- load (owner role, `SET LOCAL app.bulk_load = 'on'`) the loader joins the score into its
 -- INSERT … SELECT and fixes the rest with one UPDATE (migration/load.py fill_contact_scores),
--- so the triggers step aside — measured: the messages insert of a 229k-record base went from
--- 15.0 s to 12.7 s. The application role cannot make them step aside (same guard as audit).
+-- so the triggers step aside: one set-based pass instead of a trigger call per row
+-- (docs/decisions.md). The application role cannot make them step aside (same guard as audit).
 
 CREATE OR REPLACE FUNCTION messages_copy_contact_score() RETURNS trigger
 LANGUAGE plpgsql AS $$

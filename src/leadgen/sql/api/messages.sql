@@ -8,9 +8,8 @@
 -- is an ordered scan of idx_messages_review_queue or idx_messages_status_rank.
 --
 -- The page returns plain rows (limit + 1: the extra one says whether there is more), not JSON
--- built here: json_build_object over 50 rows cost the server ~0.65 ms of CPU per page, more
--- than the whole index scan and joins; asyncpg's binary rows turned into JSON by orjson cost
--- the API ~0.1 ms (docs/benchmarks.md, API).
+-- built here: json_build_object costs the server more CPU than the index scan and joins, while
+-- asyncpg's binary rows turned into JSON by orjson cost the API little (docs/decisions.md).
 
 -- name: list_messages
 WITH page AS (

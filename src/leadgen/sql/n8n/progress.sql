@@ -1,5 +1,6 @@
 -- Progress Store: pipeline_runs replaces the workflow's staticData. staticData is saved only
--- when an execution ends and the last writer wins (reference/n8n.md §5); a row updated with
+-- when an execution ends and the last writer wins
+-- (https://docs.n8n.io/code/cookbook/builtin/get-workflow-static-data/); a row updated with
 -- `x = x + $n` is exact under any number of concurrent workers, and every change is announced
 -- on channel `pipeline_runs` (migration 0006) for live dashboards.
 
