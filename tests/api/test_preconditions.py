@@ -3,6 +3,7 @@ grammar (https://www.rfc-editor.org/rfc/rfc9110#section-13.1.1)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import httpx
@@ -119,3 +120,17 @@ async def test_review_actions_evaluate_an_optional_if_match(
     ghost = await reviewer.post(f"/api/messages/{uuid.uuid4()}/approve",
                                 headers={"If-Match": "*"})
     assert ghost.status_code == 404
+
+
+async def test_concurrent_edits_with_a_star_all_apply(
+    api: FastAPI, database_url: str, seeded: tuple[SeededTenant, SeededTenant],
+    reviewer: httpx.AsyncClient,
+) -> None:
+    # `*` holds for every version, so a change that lands first never makes another fail
+    [message_id] = await add_messages(database_url, seeded[0], [53])
+    url = f"/api/messages/{message_id}"
+    answers = await asyncio.gather(*(
+        reviewer.patch(url, json={"review_notes": f"note {i}"}, headers={"If-Match": "*"})
+        for i in range(20)))
+    assert [r.status_code for r in answers] == [200] * 20
+    assert (await reviewer.get(url)).json()["version"] == 21

@@ -36,9 +36,10 @@ router = APIRouter(prefix="/api/messages", tags=["messages"], responses=errors()
 sql = queries("api/messages")
 FIRST_RANK = -(2**31)  # below every review_rank: the keyset start of the first page
 FIRST_ID = UUID(int=0)
-# how often an If-Match that still holds is retried after another change won the race (only
-# `*` and lists naming several versions can hold again; a single tag fails on the second look)
-CHANGE_ATTEMPTS = 3
+# How often a change whose If-Match still holds is tried again after another change committed
+# first (each miss is someone else's success, so this bounds only starvation). A single tag
+# fails on the second look; `*` holds every time, so 20 concurrent `*` edits all apply.
+CHANGE_ATTEMPTS = 100
 ITEM_KEYS = tuple(MessageOut.model_fields)
 
 
