@@ -134,3 +134,19 @@ async def test_concurrent_edits_with_a_star_all_apply(
         for i in range(20)))
     assert [r.status_code for r in answers] == [200] * 20
     assert (await reviewer.get(url)).json()["version"] == 21
+
+
+def test_openapi_documents_if_match_on_every_route_that_takes_it(api: FastAPI) -> None:
+    doc = api.openapi()
+    for path, method in (("/api/messages/{message_id}", "patch"),
+                         ("/api/messages/{message_id}/approve", "post"),
+                         ("/api/messages/{message_id}/reject", "post"),
+                         ("/api/messages/{message_id}/undo", "post")):
+        operation = doc["paths"][path][method]
+        assert [p["name"] for p in operation["parameters"] if p["in"] == "header"] == \
+            ["if-match"], path
+        failed = operation["responses"]["412"]
+        assert "weak" in failed["description"], path
+        assert failed["content"]["application/json"]["schema"]["$ref"].endswith(
+            "/VersionConflictOut"), path
+        assert "quoted entity tags" in operation["responses"]["400"]["description"], path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from leadgen.api.schemas import ErrorOut
+from leadgen.api.schemas import ErrorOut, VersionConflictOut
 
 _CODES = {
     400: "Malformed input (e.g. a cursor this API did not hand out, an If-Match that is "
@@ -24,6 +24,13 @@ _CODES = {
 def errors(*extra: int) -> dict[int | str, dict[str, Any]]:
     codes = {401, 403, 404, 422, 503, 400, 409, *extra}
     return {c: {"model": ErrorOut, "description": _CODES.get(c, "error")} for c in sorted(codes)}
+
+
+def precondition_errors() -> dict[int | str, dict[str, Any]]:
+    """The errors of a route that takes If-Match: a 412 carries the message now (`current`)."""
+    found = errors(412, 428)
+    found[412] = {"model": VersionConflictOut, "description": _CODES[412]}
+    return found
 
 
 ERRORS = errors()

@@ -18,7 +18,7 @@ from leadgen.api.responses import (
     json_response,
     raw_json_response,
 )
-from leadgen.api.routes import errors
+from leadgen.api.routes import errors, precondition_errors
 from leadgen.api.schemas import (
     STATUSES,
     MessageChannel,
@@ -28,7 +28,6 @@ from leadgen.api.schemas import (
     MessagePage,
     MessagePatch,
     MessageStatus,
-    VersionConflictOut,
 )
 from leadgen.sql import queries
 
@@ -126,7 +125,7 @@ async def get_message(message_id: UUID, conn: TenantConn, who: Reader) -> Respon
 
 
 @router.patch("/{message_id}", response_model=MessageOut,
-              responses=errors(412, 428) | {412: {"model": VersionConflictOut}})
+              responses=precondition_errors())
 async def edit_message(
     message_id: UUID, patch: MessagePatch, conn: TenantConn, who: Reviewer,
     if_match: IfMatchHeader,

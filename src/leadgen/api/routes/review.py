@@ -12,7 +12,7 @@ from leadgen.api.deps import Reviewer, TenantConn
 from leadgen.api.errors import ApiError
 from leadgen.api.preconditions import IfMatch, IfMatchHeader
 from leadgen.api.responses import json_response
-from leadgen.api.routes import errors
+from leadgen.api.routes import precondition_errors
 from leadgen.api.routes.messages import (
     CHANGE_ATTEMPTS,
     current_doc,
@@ -27,11 +27,10 @@ from leadgen.api.schemas import (
     BulkApproveOut,
     MessageOut,
     RejectIn,
-    VersionConflictOut,
 )
 
 router = APIRouter(prefix="/api/messages", tags=["review"],
-                   responses=errors(412, 428) | {412: {"model": VersionConflictOut}})
+                   responses=precondition_errors())
 
 # target status -> statuses it may come from
 TRANSITIONS: dict[str, tuple[str, ...]] = {
