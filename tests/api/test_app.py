@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
 from api_support import client_for
 from fastapi import FastAPI
 
@@ -53,3 +57,31 @@ async def test_dashboard_is_served_at_the_root_after_the_api(api: FastAPI) -> No
         assert response.headers["content-type"].startswith("text/html")
     else:
         assert response.status_code == 404
+
+
+DASHBOARD_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                    "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+                    "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                    "frame-ancestors 'none'")
+
+
+async def test_every_response_carries_a_strict_content_security_policy(api: FastAPI) -> None:
+    client = client_for(api)
+    for path in ("/", "/index.html", "/js/main.js", "/css/app.css", "/api/auth/me",
+                 "/api/nothing/here", "/healthz", "/openapi.json"):
+        response = await client.get(path)
+        assert response.headers.get("content-security-policy") == DASHBOARD_POLICY, path
+        assert response.headers["x-content-type-options"] == "nosniff", path
+
+
+async def test_the_api_docs_page_allows_only_its_own_inline_script(api: FastAPI) -> None:
+    response = await client_for(api).get("/docs")
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    scripts = re.findall(r"<script>(.*?)</script>", response.text, re.S)
+    assert len(scripts) == 1  # the one that starts Swagger UI
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["script-src"] == f"https://cdn.jsdelivr.net 'sha256-{digest}'"
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+    assert directives["frame-ancestors"] == "'none'"

@@ -1,8 +1,9 @@
 """Browser fixtures: the real API on a free port, a migrated tenant, and Debian's Chromium.
 
 Every page a test opens records the requests it makes; at the end of the test each must have
-gone to the API's own origin (no CDN, no fonts, nothing else). Uncaught JavaScript errors fail
-the test too. Without /usr/bin/chromium (or Python playwright) the tests skip and say why.
+gone to the API's own origin (no CDN, no fonts, nothing else). Uncaught JavaScript errors and
+Content-Security-Policy violations fail the test too. Without /usr/bin/chromium (or Python
+playwright) the tests skip and say why.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from typing import Any
 
 import pytest
 import uvicorn
-from dashboard_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SCREENSHOTS, Tracked
+from dashboard_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    REPORT_CSP_VIOLATIONS,
+    SCREENSHOTS,
+    Tracked,
+)
 from dashboard_seed import DashboardTenant, seed_dashboard_tenant
 
 from leadgen.api.app import create_app
@@ -106,10 +114,12 @@ def open_page(browser: Browser, live_server: str) -> Iterator[Callable[..., Trac
     def make(viewport: ViewportSize | None = None) -> Tracked:
         context = browser.new_context(viewport=viewport or DESKTOP, base_url=live_server)
         context.set_default_timeout(10_000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         page = context.new_page()
         tracked = Tracked(page, live_server)
         page.on("request", lambda req: tracked.requests.append(req.url))
         page.on("pageerror", lambda exc: tracked.errors.append(str(exc)))
+        page.on("console", tracked.on_console)
         opened.append((context, tracked))
         return tracked
 
@@ -119,6 +129,7 @@ def open_page(browser: Browser, live_server: str) -> Iterator[Callable[..., Trac
         assert tracked.foreign_requests() == [], "the page asked another host"
         assert tracked.requests, "the page made no requests at all"
         assert tracked.errors == [], "uncaught JavaScript errors"
+        assert tracked.csp_violations == [], "the Content-Security-Policy blocked something"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import ConsoleMessage, Page, ViewportSize
 
 from support import run_async
 
@@ -23,15 +23,33 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}
+CSP_VIOLATION = "CSP violation:"
+# Runs before any page script (DevTools protocol: not itself subject to the page's policy).
+REPORT_CSP_VIOLATIONS = f"""
+document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "{CSP_VIOLATION} " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline") +
+  " at " + e.sourceFile + ":" + e.lineNumber));
+"""
 
 @dataclass
 class Tracked:
-    """A page and what it did: every request URL and every uncaught script error."""
+    """A page and what it did: every request URL, every uncaught script error and every
+    Content-Security-Policy violation the browser reported."""
 
     page: Page
     base: str
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        # Chromium logs a blocked script, style or request as "Refused to … because it
+        # violates the following Content Security Policy directive"; the init script below
+        # logs each `securitypolicyviolation` event too (with a CSP_VIOLATION prefix).
+        text = message.text
+        if message.type == "error" and ("Content Security Policy" in text
+                                        or text.startswith(CSP_VIOLATION)):
+            self.csp_violations.append(text)
 
     def foreign_requests(self) -> list[str]:
         own = urlsplit(self.base).netloc

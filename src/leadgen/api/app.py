@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,6 +34,7 @@ from leadgen.api.routes import (
     runs,
     session,
 )
+from leadgen.api.security_headers import swagger_page, with_security_headers
 from leadgen.db.connect import (
     admin_database_url,
     app_database_url,
@@ -42,15 +44,11 @@ from leadgen.db.connect import (
 from leadgen.settings import Settings, get_settings
 
 DASHBOARD_DIR = Path(__file__).resolve().parent.parent / "dashboard"
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-    (b"x-frame-options", b"DENY"),
-]
 
 
 class ServerTiming:
-    """Adds `Server-Timing: app;dur=<ms>` (what the benchmark reads) and security headers."""
+    """Adds `Server-Timing: app;dur=<ms>` (what the benchmark reads) and the security headers
+    (security_headers.py: the Content-Security-Policy, nosniff, framing, referrer)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -64,9 +62,8 @@ class ServerTiming:
         async def send_with_timing(message: Message) -> None:
             if message["type"] == "http.response.start":
                 ms = (time.perf_counter() - started) * 1000
-                headers = list(message.get("headers", []))
+                headers = with_security_headers(list(message.get("headers", [])))
                 headers.append((b"server-timing", f"app;dur={ms:.2f}".encode()))
-                headers.extend(SECURITY_HEADERS)
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -110,12 +107,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         summary="Review queue, batches, pipeline runs and administration for leadgen tenants.",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served below, with a policy of its own
         redoc_url=None,
     )
     install_error_handlers(app)
     for module in (session, messages, review, batches, runs, records, admin, keys, health):
         app.include_router(module.router)
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return swagger_page(app.openapi_url or "/openapi.json", app.title)
 
     @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                    include_in_schema=False)

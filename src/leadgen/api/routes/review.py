@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Header
+from fastapi import APIRouter, Body
 from starlette.responses import Response
 
 from leadgen.api.deps import Reviewer, TenantConn
 from leadgen.api.errors import ApiError
+from leadgen.api.preconditions import IfMatch, IfMatchHeader
 from leadgen.api.responses import json_response
-from leadgen.api.routes import errors
+from leadgen.api.routes import precondition_errors
 from leadgen.api.routes.messages import (
+    CHANGE_ATTEMPTS,
     current_doc,
+    holds,
     message_response,
-    parse_if_match,
     sql,
     version_conflict,
 )
@@ -25,11 +27,10 @@ from leadgen.api.schemas import (
     BulkApproveOut,
     MessageOut,
     RejectIn,
-    VersionConflictOut,
 )
 
 router = APIRouter(prefix="/api/messages", tags=["review"],
-                   responses=errors(412, 428) | {412: {"model": VersionConflictOut}})
+                   responses=precondition_errors())
 
 # target status -> statuses it may come from
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -40,16 +41,23 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 async def transition(conn: TenantConn, who: Reviewer, message_id: UUID, to_status: str,
-                     notes: str | None, if_match: str | None) -> Response:
-    version = parse_if_match(if_match)
-    moved = await sql.set_review_status(
-        conn, tenant_id=who.tenant_id, id=message_id, to_status=to_status,
-        from_statuses=list(TRANSITIONS[to_status]), version=version, notes=notes,
-    )
+                     notes: str | None, condition: IfMatch | None) -> Response:
     row = await current_doc(conn, who.tenant_id, message_id)
-    if moved is not None:
-        return message_response(row)
-    if version is not None and row["version"] != version:
+    for _ in range(CHANGE_ATTEMPTS):
+        if not holds(condition, row):
+            raise version_conflict(row)
+        # without If-Match (or with `*`) any version may move; otherwise the one just checked
+        version = None if condition is None or condition.any else row["version"]
+        moved = await sql.set_review_status(
+            conn, tenant_id=who.tenant_id, id=message_id, to_status=to_status,
+            from_statuses=list(TRANSITIONS[to_status]), version=version, notes=notes,
+        )
+        row = await current_doc(conn, who.tenant_id, message_id)
+        if moved is not None:
+            return message_response(row)
+        if version is None or row["version"] == version:
+            break  # the version held: the status is what refused
+    else:
         raise version_conflict(row)
     if row["status"] == to_status:  # already there (a double click): nothing to do
         return message_response(row)
@@ -60,9 +68,8 @@ async def transition(conn: TenantConn, who: Reviewer, message_id: UUID, to_statu
 
 @router.post("/{message_id}/approve", response_model=MessageOut)
 async def approve(
-    message_id: UUID, conn: TenantConn, who: Reviewer,
+    message_id: UUID, conn: TenantConn, who: Reviewer, if_match: IfMatchHeader,
     body: Annotated[ApproveIn | None, Body()] = None,
-    if_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     return await transition(conn, who, message_id, "approved", body.notes if body else None,
                             if_match)
@@ -71,7 +78,7 @@ async def approve(
 @router.post("/{message_id}/reject", response_model=MessageOut)
 async def reject(
     message_id: UUID, body: RejectIn, conn: TenantConn, who: Reviewer,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatchHeader,
 ) -> Response:
     return await transition(conn, who, message_id, "rejected", body.notes, if_match)
 
@@ -79,7 +86,7 @@ async def reject(
 @router.post("/{message_id}/undo", response_model=MessageOut)
 async def undo(
     message_id: UUID, conn: TenantConn, who: Reviewer,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatchHeader,
 ) -> Response:
     """Back to draft (clears approved_at)."""
     return await transition(conn, who, message_id, "draft", None, if_match)

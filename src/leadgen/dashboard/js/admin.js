@@ -30,7 +30,7 @@ export function mountAdmin(main, { session, route }) {
     field("nu-password", "Password", password, "At least 10 characters."),
     field("nu-role", "Role", role), field("nu-owner", "Reviews as owner", owner),
     h("div", {}, h("button", { type: "submit", class: "btn btn-primary", "data-action": "add-user" }, "Add user")));
-  users.append(h("h2", { id: "users-title" }, "Users"), userList, h("h3", { style: "margin-top:1rem" }, "Add a user"), userForm, userErrors);
+  users.append(h("h2", { id: "users-title" }, "Users"), userList, h("h3", { class: "mt-lg" }, "Add a user"), userForm, userErrors);
 
   async function loadUsers() {
     let list;
@@ -81,8 +81,8 @@ export function mountAdmin(main, { session, route }) {
   const keyList = h("div", {});
   const keyOnce = h("div", { "aria-live": "polite" });
   const keyName = h("input", { id: "nk-name", type: "text", required: true, autocomplete: "off", placeholder: "e.g. n8n production" });
-  const keyForm = h("form", { class: "field-row", "aria-label": "Create an API key", onsubmit: addKey, style: "margin-top:.75rem" },
-    h("div", { class: "field", style: "flex:1 1 16rem" }, h("label", { for: "nk-name" }, "Key name"), keyName),
+  const keyForm = h("form", { class: "field-row mt-md", "aria-label": "Create an API key", onsubmit: addKey },
+    h("div", { class: "field field-grow" }, h("label", { for: "nk-name" }, "Key name"), keyName),
     h("button", { type: "submit", class: "btn btn-primary", "data-action": "add-key" }, "Create key"));
   keys.append(h("h2", { id: "keys-title" }, "API keys"),
     h("p", { class: "muted small" }, "For machines such as n8n. A key is shown once, when it is created."),
@@ -154,7 +154,7 @@ export function mountAdmin(main, { session, route }) {
     field("st-url", "n8n webhook URL", hookUrl),
     h("div", { class: "field" }, h("label", { for: "st-secret" }, "Webhook secret"), hookSecret,
       h("span", { class: "field-help", id: "st-secret-help" }, secretState, " Leave empty to keep the current secret; it is never shown again.")),
-    h("label", { for: "st-clear", style: "display:flex;gap:.4rem;align-items:center;font-weight:400" }, clearSecret, "Remove the secret"),
+    h("label", { for: "st-clear", class: "check-label plain" }, clearSecret, "Remove the secret"),
     h("div", {}, h("button", { type: "submit", class: "btn btn-primary", "data-action": "save-settings" }, "Save webhook settings")),
     settingsErrors);
   settings.append(h("h2", { id: "settings-title" }, "Pipeline webhook"),

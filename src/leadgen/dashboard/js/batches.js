@@ -136,12 +136,12 @@ export function mountBatches(main, { route }) {
         h("span", {}, `${fmtInt(contacts.processed)} of ${fmtInt(contacts.total)} (${pct}%)`)),
       h("div", { class: "bar", role: "progressbar", "aria-label": "Contacts enriched", "aria-valuemin": "0",
         "aria-valuemax": String(contacts.total || 0), "aria-valuenow": String(contacts.processed || 0) },
-      h("div", { class: `bar-fill${pct === 100 ? " done" : ""}`, style: `width:${pct}%` })),
-      h("p", { class: "small", style: "margin-top:.75rem" },
+      h("div", { class: `bar-fill${pct === 100 ? " done" : ""}`, style: { width: `${pct}%` } })),
+      h("p", { class: "small mt-md" },
         h("a", { href: buildHash("messages", { batch: batch.id || selected, owner: "all", status: "draft" }) }, "Review this batch's drafts →")));
 
     // Node.append() would print a null child as the text "null": leave absent parts out.
-    detail.append(...[h("h2", { style: "margin-top:.5rem" }, batch.name || "Batch"),
+    detail.append(...[h("h2", { class: "mt-sm" }, batch.name || "Batch"),
       batch.description ? h("p", { class: "muted" }, batch.description) : null,
       h("div", { class: "chart-grid" }, companiesCard, funnelCard, costCard, msgCard, contactsCard),
     ].filter(Boolean));

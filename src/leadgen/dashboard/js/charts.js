@@ -58,7 +58,7 @@ export function stackedBars(container, { title, rows, keys, format = String }) {
     keys.filter((k) => r.values[k.key]).map((k) => `${k.label} ${format(r.values[k.key])}`).join(", ") + ")").join("; ");
   const holder = h("div", { class: "chart" });
   const legend = h("ul", { class: "legend", "aria-hidden": "true" },
-    keys.map((k) => h("li", {}, h("span", { class: "swatch", style: `background:${k.color}` }), k.label)));
+    keys.map((k) => h("li", {}, h("span", { class: "swatch", style: { background: k.color } }), k.label)));
   container.append(holder);
   const stop = responsive(holder, (width) => {
     const labelW = Math.min(170, Math.round(width * 0.36));

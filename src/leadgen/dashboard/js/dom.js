@@ -6,6 +6,7 @@ export function h(tag, attrs = {}, ...children) {
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === null || value === undefined || value === false) continue;
     if (key === "class") el.className = value;
+    else if (key === "style") setStyle(el, value);
     else if (key === "dataset") Object.assign(el.dataset, value);
     else if (key.startsWith("on") && typeof value === "function") {
       el.addEventListener(key.slice(2).toLowerCase(), value);
@@ -15,6 +16,14 @@ export function h(tag, attrs = {}, ...children) {
   }
   append(el, children);
   return el;
+}
+
+// Styles go through the CSSOM (el.style.width = …), which the Content-Security-Policy allows;
+// a style *attribute* is inline style, which `style-src 'self'` refuses
+// (https://www.w3.org/TR/CSP3/#directive-style-src-attr). Fixed looks belong in app.css.
+function setStyle(el, props) {
+  if (typeof props !== "object") throw new TypeError("h(): pass style as an object of CSS properties, or use a class");
+  Object.assign(el.style, props);
 }
 
 function append(el, children) {

@@ -198,7 +198,7 @@ export class MessageEditor {
         h("div", { class: "field" },
           h("div", { class: "label-row" }, h("label", { for: bodyId }, "Message"), bodyCounter), body),
         h("div", { class: "field-row" },
-          h("div", { class: "field", style: "min-width: 12rem" }, h("label", { for: toneId }, "Tone"), tone)),
+          h("div", { class: "field field-tone" }, h("label", { for: toneId }, "Tone"), tone)),
         h("div", { class: "field" }, h("label", { for: notesId }, "Review notes"), notes)),
       historyDetails(message.id));
     update();

@@ -59,7 +59,7 @@ export function mountMessages(main, { session, route }) {
   scroller.append(ol, end);
   const listPane = h("section", { class: "list-pane", "aria-label": "Message list" },
     h("div", { class: "list-toolbar" },
-      h("label", { for: "select-all", class: "small", style: "display:flex;gap:.4rem;align-items:center" }, selectAll, "Select all drafts"),
+      h("label", { for: "select-all", class: "small check-label" }, selectAll, "Select all drafts"),
       selectedInfo, h("span", { class: "spacer" }), bulkBtn),
     scroller);
   const detailPane = h("section", { class: "detail-pane", "aria-label": "Message detail", "data-detail": "" });
@@ -70,7 +70,7 @@ export function mountMessages(main, { session, route }) {
 
   main.append(h("div", { class: "page" },
     h("div", { class: "page-head" }, h("h1", {}, "Messages"),
-      h("p", {}, "Review AI-written outreach before it goes out."), h("span", { class: "shortcut-help", style: "margin-left:auto" }, helpBtn)),
+      h("p", {}, "Review AI-written outreach before it goes out."), h("span", { class: "shortcut-help push-right" }, helpBtn)),
     form, tabs, review, dialog));
 
   const editor = new MessageEditor(detailPane, {

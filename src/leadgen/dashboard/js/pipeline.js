@@ -20,8 +20,8 @@ export function mountPipeline(main, { session, route }) {
     h("h2", { id: "start-title" }, "Start a run"),
     h("p", { class: "muted small" }, "Enriches the batch's companies and contacts through the n8n pipeline."),
     h("div", { class: "field-row" },
-      h("div", { class: "field", style: "flex:1 1 14rem" }, h("label", { for: "run-batch" }, "Batch"), batchSel),
-      h("div", { class: "field", style: "flex:1 1 14rem" }, h("label", { for: "run-owner" }, "Owner"), ownerSel),
+      h("div", { class: "field field-grow-sm" }, h("label", { for: "run-batch" }, "Batch"), batchSel),
+      h("div", { class: "field field-grow-sm" }, h("label", { for: "run-owner" }, "Owner"), ownerSel),
       startBtn),
     formErrors);
   const live = h("section", { class: "card", "aria-labelledby": "live-title", "data-live-run": "" });
