@@ -211,8 +211,8 @@ def _research(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
         st.row_reason = "a research asset needs a company or a contact"
         st.reject(None, None, "not null without a value: research_assets.entity_id "
                               "(neither company nor contact is linked)")
-        tr.ledger.find("research_asset_rule", rule="neither company nor contact: not loaded",
-                       record_id=st.rec_id)
+        tr.ledger.find("research_asset_rule", table=plan.tm.name, record_id=st.rec_id,
+                       field=None, rule="neither company nor contact: not loaded")
         return False
     if contact is not None:
         st.row[kind_pos], st.row[id_pos] = "contact", contact
@@ -220,8 +220,8 @@ def _research(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
             same = tr.contact_company.get(contact) == company
             at = st.position("company")
             assert at is not None
-            tr.ledger.find("research_asset_rule", record_id=st.rec_id,
-                           rule="both linked: the contact wins" + (
+            tr.ledger.find("research_asset_rule", table=plan.tm.name, record_id=st.rec_id,
+                           field="company", rule="both linked: the contact wins" + (
                                "" if same else " (its company differs: company cell rejected)"))
             if same:
                 st.outs[at] = DERIVED
@@ -246,7 +246,8 @@ def _activity(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
         return True
     st.row_reason = f"duplicate of {first} (same contact, source and occurred_at)"
     st.reject(None, None, f"duplicate: same contact, source and occurred_at as {first}")
-    tr.ledger.find("activity_duplicates", record_id=st.rec_id, duplicate_of=first)
+    tr.ledger.find("activity_duplicates", table=plan.tm.name, record_id=st.rec_id, field=None,
+                   duplicate_of=first)
     return False
 
 
