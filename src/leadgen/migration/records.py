@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from leadgen.errors import MappingError
 from leadgen.migration.convert import constant_default
+from leadgen.migration.coverage import Column
 from leadgen.migration.ledger import DERIVED, DROPPED, LOADED, REJECTED
-from leadgen.migration.mapping import TableMapping
+from leadgen.migration.mapping import FieldMapping, TableMapping
 from leadgen.migration.rules import message_key
 
 if TYPE_CHECKING:
@@ -87,6 +89,8 @@ class TablePlan:
     defaults: list[tuple[int, Any]] = field(default_factory=list)
     link_fallbacks: list[tuple[int, str]] = field(default_factory=list)
     created_fallbacks: list[tuple[int, str]] = field(default_factory=list)
+    # empty = "default" selects: (row position, field name, field id, column, DDL default)
+    empty_defaults: list[tuple[int, str, str, str, Any]] = field(default_factory=list)
 
     def finish(self, tr: Transformer, st: RecordState) -> bool:
         """The record rules; False when the row cannot be loaded (st.row_reason says why)."""
@@ -98,6 +102,11 @@ class TablePlan:
                 row[pos] = st.created
                 tr.ledger.find("timestamp_from_created_time", table=self.tm.name,
                                record_id=st.rec_id, field=name)
+        for pos, name, fid, column, value in self.empty_defaults:
+            if fid not in st.fields:  # Airtable leaves an empty cell out of the record
+                row[pos] = value
+                tr.ledger.find("empty_select_default", table=self.tm.name, record_id=st.rec_id,
+                               field=name, column=f"{self.target}.{column}", value=value)
         rule = TABLE_RULES.get(self.target)
         if rule is not None and not rule(tr, self, st):
             return False
@@ -177,7 +186,21 @@ def compile_plan(tr: Transformer, tm: TableMapping) -> TablePlan:
                 plan.link_fallbacks.append((index[f.column], f.fallback))
         if f.field_id:
             plan.handlers[f.field_id] = compile_handler(tr, f, index)
+        if f.empty == "default" and f.column and f.field_id:
+            plan.empty_defaults.append(
+                (index[f.column], f.name, f.field_id, f.column, _ddl_default(cat[f.column], f)))
     return plan
+
+
+def _ddl_default(column: Column, f: FieldMapping) -> Any:
+    """The constant DDL default an empty select loads as (the coverage check vouched for it)."""
+    constant, value = constant_default(column)
+    if not constant:
+        raise MappingError(
+            f"{f.table}.{f.name}: empty = \"default\" but {f.target_table}.{f.column} has no "
+            f"constant default ({column.default})",
+            hint="remove `empty` from the field, or give the column a DEFAULT in the schema")
+    return value
 
 
 def _owner_fallback(tr: Transformer, st: RecordState, pos: int, fallback: str) -> None:
