@@ -107,6 +107,8 @@ def records() -> dict[str, list[dict[str, Any]]]:
         "audit_log": [
             {"id": rid("aud1"), "fields": {"Event": "update", "Table": "Contacts",
                                            "Record ID": JANA, "Field": "Notes"}},
+            {"id": rid("aud2"), "fields": {"Event": "delete", "Table": "Contacts",
+                                           "Record ID": rid("ctGone"), "Field": "Notes"}},
         ],
     }
 
@@ -234,6 +236,31 @@ async def test_findings_name_each_kind_of_mess(migrated: Any) -> None:
     assert (JANA, "Email Body 1") not in lost  # the same text (up to spaces) is a Message
     merged = findings["batch_variants_merged"]["examples"]
     assert any(m["batch"] == "batch-1" and " Batch-1 " in m["variants"] for m in merged)
+
+
+# Findings about the run as a whole, not about one record (a batch name's spellings, a tally).
+SUMMARY_FINDINGS = {"batch_variants_merged", "legacy_messages_found_in_messages"}
+
+
+async def test_every_finding_example_names_its_record(migrated: Any) -> None:
+    """So a user can open the record in Airtable (bug: invalid_json_kept_as_string and
+    audit_record_not_in_snapshot named table, field and value only)."""
+    _, report = migrated
+    findings = report["findings"]
+    assert {"invalid_json_kept_as_string", "audit_record_not_in_snapshot"} <= set(findings)
+    for kind, finding in findings.items():
+        if kind in SUMMARY_FINDINGS:
+            continue
+        assert finding["examples"], kind
+        for example in finding["examples"]:
+            assert {"table", "record_id", "field"} <= set(example), (kind, example)
+            assert example["record_id"].startswith("rec"), (kind, example)
+    quick = findings["invalid_json_kept_as_string"]["examples"]
+    assert {(e["table"], e["record_id"], e["field"]) for e in quick} == {
+        ("Companies", ACME, "Quick Wins")}
+    gone = findings["audit_record_not_in_snapshot"]["examples"]
+    assert [(e["table"], e["record_id"], e["field"], e["value"]) for e in gone] == [
+        ("audit_log", rid("aud2"), "Record ID", rid("ctGone"))]
 
 
 async def test_stored_values_and_rejects_in_the_database(

@@ -90,6 +90,16 @@ CASES = {
     "target column does not exist": (
         mapping_replacing('column = "hq_city"', 'column = "hq_town"'), None,
         r"target column companies\.hq_town does not exist"),
+    "empty = default on a column without a default": (
+        mapping_replacing('"Tier" = { kind = "enum", column = "tier" }',
+                          '"Tier" = { kind = "enum", column = "tier", empty = "default" }'),
+        None, r'Companies\.Tier: empty = "default" but companies\.tier has no default label'),
+    "unknown empty rule": (
+        mapping_replacing('column = "tier" }', 'column = "tier", empty = "first" }'), None,
+        r"Companies\.Tier: unknown empty 'first' \(one of null, default\)"),
+    "empty rule on a field that is not a select": (
+        mapping_replacing('column = "hq_city"', 'column = "hq_city", empty = "default"'), None,
+        r"empty` applies to a select \(kind 'enum'\), not kind 'column'"),
 }
 
 

@@ -199,6 +199,7 @@ class BatchStats(BaseModel):
     batch: BatchInfo
     companies_by_status_tier: list[StatusTierCount]
     contacts: ContactProgress
-    messages_by_status: dict[str, int]
+    # a MessageStatus, or "none" for messages migrated from an empty Airtable Status
+    messages_by_status: dict[MessageStatus | Literal["none"], int]
     funnel: Funnel
     cost: Cost

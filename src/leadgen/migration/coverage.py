@@ -53,6 +53,14 @@ async def read_catalog(conn: asyncpg.Connection) -> Catalog:
     return Catalog(tables=tables, enums={k: tuple(v) for k, v in enums.items()})
 
 
+def _default_label(column: Column) -> str | None:
+    """The label of an enum column's DDL default (`'draft'::message_review_status`), if any."""
+    from leadgen.migration.convert import constant_default  # convert imports Column from here
+
+    constant, value = constant_default(column)
+    return value if constant and isinstance(value, str) else None
+
+
 def check_against_database(mapping: Mapping, catalog: Catalog) -> None:
     problems: list[str] = []
     for tm in mapping.tables.values():
@@ -71,6 +79,11 @@ def check_against_database(mapping: Mapping, catalog: Catalog) -> None:
             if labels is None:
                 problems.append(f"{where}: {f.target_table}.{f.column} is not an enum column")
                 continue
+            if f.empty == "default" and _default_label(col) not in labels:
+                problems.append(
+                    f"{where}: empty = \"default\" but {f.target_table}.{f.column} has no "
+                    f"default label of enum {col.udt_name} (its default: {col.default})"
+                )
             for choice, label in sorted(f.choices.items()):
                 if label not in labels:
                     problems.append(

@@ -8,7 +8,7 @@ record-level rules in transform.py) and never looks the schema up per cell.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from leadgen.migration import convert
@@ -39,7 +39,7 @@ def compile_handler(tr: Transformer, f: FieldMapping, index: dict[str, int]) -> 
     assert column is not None
     split = f.target_table if f.kind == "split" else None
     pos = tr.columns_of(f.target_table).index(f.column) if split else index[f.column]
-    conv = _converter(tr, f, column)
+    conv, noting = _converter(tr, f, column)
     if conv is convert.text and not split:
 
         def handle_text(v: Any, st: RecordState) -> int:
@@ -58,7 +58,7 @@ def compile_handler(tr: Transformer, f: FieldMapping, index: dict[str, int]) -> 
 
     def handle(v: Any, st: RecordState) -> int:
         try:
-            out = conv(v)
+            out = conv(v, st) if noting else conv(v)  # type: ignore[call-arg]
         except Bad as exc:
             st.reject(name, v, str(exc))
             return REJECTED
@@ -73,87 +73,98 @@ def compile_handler(tr: Transformer, f: FieldMapping, index: dict[str, int]) -> 
 _DROPPED = object()  # a converter's answer for "nothing to load" (a formula error value)
 
 
-def _converter(tr: Transformer, f: FieldMapping, column: Any) -> Callable[[Any], Any]:
-    t, name, ledger = f.transform, f.name, tr.ledger
+Plain = Callable[[Any], Any]  # value → loaded value
+Noting = Callable[[Any, "RecordState"], Any]  # the same, naming the record in a finding
+
+
+def _converter(tr: Transformer, f: FieldMapping, column: Any,
+               ) -> tuple[Plain, Literal[False]] | tuple[Noting, Literal[True]]:
+    """The field's value converter, and True when it is Noting (it can record a finding)."""
+    t, name, ledger, table = f.transform, f.name, tr.ledger, f.table
     if f.kind == "enum":
         choices = f.choices
 
-        def enum(v: Any) -> str:
+        def enum(v: Any, st: RecordState) -> str:
             label = choices.get(v) if type(v) is str else None
             if label is None:
                 raise Bad(f"unknown choice: {v!r} is not a choice of {f.table}.{name}")
             return label
 
-        return enum
+        return enum, True
     if t == "text":
-        return convert.text
+        return convert.text, False
     if t in ("number", "integer"):
-        return convert.number(column)
+        return convert.number(column), False
     if t == "checkbox":
-        return convert.checkbox
+        return convert.checkbox, False
     if t == "datetime":
-        return convert.parse_datetime
+        return convert.parse_datetime, False
     if t == "date":
-        return convert.parse_date
+        return convert.parse_date, False
     if t == "domain":
 
-        def domain(v: Any) -> str:
+        def domain(v: Any, st: RecordState) -> str:
             out = convert.domain(v)
             if out != v:
-                ledger.find("domains_normalised", table=f.table, field=name, value=v, loaded=out)
+                ledger.find("domains_normalised", table=table, record_id=st.rec_id, field=name,
+                            value=v, loaded=out)
             return out
 
-        return domain
+        return domain, True
     if t == "json_or_string":
 
-        def json_text(v: Any) -> str:
+        def json_text(v: Any, st: RecordState) -> str:
             out, valid = convert.json_or_string(v)
             if not valid:
-                ledger.find("invalid_json_kept_as_string", table=f.table, field=name,
-                            value=v[:120])
+                ledger.find("invalid_json_kept_as_string", table=table, record_id=st.rec_id,
+                            field=name, value=v[:120])
             return out
 
-        return json_text
+        return json_text, True
     if t == "formula_text":
 
-        def formula(v: Any) -> Any:
+        def formula(v: Any, st: RecordState) -> Any:
             if convert.is_error_value(v):
-                ledger.find("formula_error_values", table=f.table, field=name, value=v)
+                ledger.find("formula_error_values", table=table, record_id=st.rec_id,
+                            field=name, value=v)
                 return _DROPPED
             return convert.text(v)
 
-        return formula
+        return formula, True
     if t == "attachment_url":
 
-        def attachment(v: Any) -> str:
+        def attachment(v: Any, st: RecordState) -> str:
             url, n = convert.attachment_url(v)
             if n > 1:
-                ledger.find("extra_attachments", table=f.table, field=name, count=n)
+                ledger.find("extra_attachments", table=table, record_id=st.rec_id, field=name,
+                            count=n)
             return url
 
-        return attachment
+        return attachment, True
     if t == "table_name":
 
-        def table_name(v: Any) -> str:
+        def table_name(v: Any, st: RecordState) -> str:
             s = convert.text(v)
             target = tr.table_names.get(s.strip().casefold())
             if target is None:
-                ledger.find("audit_unknown_table", table=f.table, field=name, value=s)
+                ledger.find("audit_unknown_table", table=table, record_id=st.rec_id, field=name,
+                            value=s)
                 return s
             return target
 
-        return table_name
+        return table_name, True
     if t == "record_uuid":
 
-        def record_uuid(v: Any) -> UUID:
+        def record_uuid(v: Any, st: RecordState) -> UUID:
             s = convert.text(v).strip()
             if not convert.RECORD_ID.match(s):
                 raise Bad(f"invalid value: {s[:40]!r} is not an Airtable record id")
             if s not in tr.seen_records:
-                ledger.find("audit_record_not_in_snapshot", table=f.table, field=name, value=s)
+                ledger.find("audit_record_not_in_snapshot", table=table, record_id=st.rec_id,
+                            field=name, value=s)
             return tr.row_id(s)
 
-        return record_uuid
+        return record_uuid, True
     raise Bad(f"transform {t!r} cannot fill {f.target_table}.{f.column}")
 
 
@@ -304,7 +315,7 @@ def _batch(tr: Transformer, f: FieldMapping, pos: int) -> Handler:
         st.row[pos] = ids[0]
         if len(set(ids)) > 1:
             tr.ledger.find("multi_batch_records", table=f.table, record_id=st.rec_id,
-                           batches=names, kept=names[0].strip())
+                           field=name, batches=names, kept=names[0].strip())
         return LOADED
 
     return batch
@@ -327,7 +338,7 @@ def _company_name(tr: Transformer, f: FieldMapping, pos: int) -> Handler:
         detail = "matches no company" if not found else f"matches {len(found)} companies"
         st.reject(name, v, f"{kind}: {s.strip()!r} {detail} by normalised name")
         tr.ledger.find(kind.replace(" ", "_") + "_names", table=f.table, record_id=st.rec_id,
-                       value=s, matches=len(found))
+                       field=name, value=s, matches=len(found))
         return REJECTED
 
     return company

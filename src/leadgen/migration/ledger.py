@@ -78,7 +78,17 @@ class Ledger:
                reason: str) -> None:
         self.rejects.append(Reject(table, record_id, field_name, value, reason))
 
-    def find(self, kind: str, **example: Any) -> None:
+    def find(self, kind: str, table: str, record_id: str, field: str | None,
+             **detail: Any) -> None:
+        """A finding about one record. Its example names the Airtable table, record id and
+        field (None: the record as a whole), so a user can open the record in Airtable."""
+        self._note(kind, {"table": table, "record_id": record_id, "field": field, **detail})
+
+    def summarise(self, kind: str, **detail: Any) -> None:
+        """A finding about the run as a whole (a batch name's spellings, a tally)."""
+        self._note(kind, detail)
+
+    def _note(self, kind: str, example: dict[str, Any]) -> None:
         f = self.findings.get(kind)
         if f is None:
             f = self.findings[kind] = Finding()

@@ -25,6 +25,8 @@ from typing import Any
 from leadgen.errors import MappingError
 
 KINDS = ("column", "enum", "link", "tags", "split", "derived", "drop")
+# What an empty select cell loads as: NULL (the default), or the target column's DDL default
+EMPTY = ("null", "default")
 TRANSFORMS = (
     "text", "domain", "number", "integer", "checkbox", "datetime", "date", "json_or_string",
     "formula_text", "attachment_url", "table_name", "record_uuid", "batch_name", "company_name",
@@ -68,6 +70,7 @@ class FieldMapping:
     field_id: str | None = None  # after resolution
     airtable_type: str | None = None
     linked_table: str | None = None  # the Airtable table name a link points at
+    empty: str = "null"  # enum: an empty cell loads as NULL, or as the column's DDL default
 
     def enum_label(self, choice: str) -> str | None:
         """The enum label of a select choice (None when the choice is unknown to the base)."""
@@ -179,7 +182,7 @@ def _parse_field(
         problems.append(f"{where}: unknown kind {kind!r} (one of {', '.join(KINDS)})")
         return None
     known = {"kind", "column", "transform", "choices", "category", "junction", "entity_type",
-             "fallback", "check", "from", "reason", "table"}
+             "fallback", "check", "from", "reason", "table", "empty"}
     for key in fdoc:
         if key not in known:
             problems.append(f"{where}: unknown key {key!r}")
@@ -206,6 +209,12 @@ def _parse_field(
         target_table = None
     if fdoc.get("check") not in (None, "messages"):
         problems.append(f"{where}: unknown check {fdoc['check']!r} (only 'messages')")
+    empty = fdoc.get("empty", "null")
+    if empty not in EMPTY:
+        problems.append(f"{where}: unknown empty {empty!r} (one of {', '.join(EMPTY)})")
+        empty = "null"
+    elif empty != "null" and kind != "enum":
+        problems.append(f"{where}: `empty` applies to a select (kind 'enum'), not kind {kind!r}")
     choices = fdoc.get("choices") or {}
     if not isinstance(choices, dict) or not all(isinstance(v, str) for v in choices.values()):
         problems.append(f"{where}: `choices` must map choice names to enum labels")
@@ -215,7 +224,7 @@ def _parse_field(
         transform=transform, choices=dict(choices), category=fdoc.get("category"),
         junction=fdoc.get("junction"), entity_type=fdoc.get("entity_type"),
         fallback=fdoc.get("fallback"), check=fdoc.get("check"), derived_from=fdoc.get("from"),
-        reason=fdoc.get("reason"),
+        reason=fdoc.get("reason"), empty=empty,
     )
 
 

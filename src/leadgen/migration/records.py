@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from leadgen.errors import MappingError
 from leadgen.migration.convert import constant_default
+from leadgen.migration.coverage import Column
 from leadgen.migration.ledger import DERIVED, DROPPED, LOADED, REJECTED
-from leadgen.migration.mapping import TableMapping
+from leadgen.migration.mapping import FieldMapping, TableMapping
 from leadgen.migration.rules import message_key
 
 if TYPE_CHECKING:
@@ -87,6 +89,8 @@ class TablePlan:
     defaults: list[tuple[int, Any]] = field(default_factory=list)
     link_fallbacks: list[tuple[int, str]] = field(default_factory=list)
     created_fallbacks: list[tuple[int, str]] = field(default_factory=list)
+    # empty = "default" selects: (row position, field name, field id, column, DDL default)
+    empty_defaults: list[tuple[int, str, str, str, Any]] = field(default_factory=list)
 
     def finish(self, tr: Transformer, st: RecordState) -> bool:
         """The record rules; False when the row cannot be loaded (st.row_reason says why)."""
@@ -98,6 +102,11 @@ class TablePlan:
                 row[pos] = st.created
                 tr.ledger.find("timestamp_from_created_time", table=self.tm.name,
                                record_id=st.rec_id, field=name)
+        for pos, name, fid, column, value in self.empty_defaults:
+            if fid not in st.fields:  # Airtable leaves an empty cell out of the record
+                row[pos] = value
+                tr.ledger.find("empty_select_default", table=self.tm.name, record_id=st.rec_id,
+                               field=name, column=f"{self.target}.{column}", value=value)
         rule = TABLE_RULES.get(self.target)
         if rule is not None and not rule(tr, self, st):
             return False
@@ -177,7 +186,21 @@ def compile_plan(tr: Transformer, tm: TableMapping) -> TablePlan:
                 plan.link_fallbacks.append((index[f.column], f.fallback))
         if f.field_id:
             plan.handlers[f.field_id] = compile_handler(tr, f, index)
+        if f.empty == "default" and f.column and f.field_id:
+            plan.empty_defaults.append(
+                (index[f.column], f.name, f.field_id, f.column, _ddl_default(cat[f.column], f)))
     return plan
+
+
+def _ddl_default(column: Column, f: FieldMapping) -> Any:
+    """The constant DDL default an empty select loads as (the coverage check vouched for it)."""
+    constant, value = constant_default(column)
+    if not constant:
+        raise MappingError(
+            f"{f.table}.{f.name}: empty = \"default\" but {f.target_table}.{f.column} has no "
+            f"constant default ({column.default})",
+            hint="remove `empty` from the field, or give the column a DEFAULT in the schema")
+    return value
 
 
 def _owner_fallback(tr: Transformer, st: RecordState, pos: int, fallback: str) -> None:
@@ -211,8 +234,8 @@ def _research(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
         st.row_reason = "a research asset needs a company or a contact"
         st.reject(None, None, "not null without a value: research_assets.entity_id "
                               "(neither company nor contact is linked)")
-        tr.ledger.find("research_asset_rule", rule="neither company nor contact: not loaded",
-                       record_id=st.rec_id)
+        tr.ledger.find("research_asset_rule", table=plan.tm.name, record_id=st.rec_id,
+                       field=None, rule="neither company nor contact: not loaded")
         return False
     if contact is not None:
         st.row[kind_pos], st.row[id_pos] = "contact", contact
@@ -220,8 +243,8 @@ def _research(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
             same = tr.contact_company.get(contact) == company
             at = st.position("company")
             assert at is not None
-            tr.ledger.find("research_asset_rule", record_id=st.rec_id,
-                           rule="both linked: the contact wins" + (
+            tr.ledger.find("research_asset_rule", table=plan.tm.name, record_id=st.rec_id,
+                           field="company", rule="both linked: the contact wins" + (
                                "" if same else " (its company differs: company cell rejected)"))
             if same:
                 st.outs[at] = DERIVED
@@ -246,7 +269,8 @@ def _activity(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
         return True
     st.row_reason = f"duplicate of {first} (same contact, source and occurred_at)"
     st.reject(None, None, f"duplicate: same contact, source and occurred_at as {first}")
-    tr.ledger.find("activity_duplicates", record_id=st.rec_id, duplicate_of=first)
+    tr.ledger.find("activity_duplicates", table=plan.tm.name, record_id=st.rec_id, field=None,
+                   duplicate_of=first)
     return False
 
 

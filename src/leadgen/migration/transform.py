@@ -137,7 +137,7 @@ class Transformer:
         self.check_legacy()
         merged = self.batches.merged_variants()
         for name, variants in merged.items():
-            self.ledger.find("batch_variants_merged", batch=name, variants=variants)
+            self.ledger.summarise("batch_variants_merged", batch=name, variants=variants)
         yield (FINAL_BATCHES if milestones else "batches"), self.batches.rows()
 
     def flush(self, milestones: bool = False) -> Iterator[tuple[str, list[Any]]]:
@@ -213,7 +213,7 @@ class Transformer:
             self.ledger.find("legacy_messages_not_found", table="Contacts", record_id=rec_id,
                              field=field_name, value=value)
         if self.legacy:
-            self.ledger.find("legacy_messages_found_in_messages", count=found,
+            self.ledger.summarise("legacy_messages_found_in_messages", count=found,
                              checked=len(self.legacy))
 
 

@@ -76,10 +76,25 @@ class QueryContext:
         return None
 
     def label(self, table: str, name: str, value: Any) -> str | None:
-        """A select cell as the enum label the mapping loads it as (None when empty)."""
+        """A select cell as the enum label the mapping loads it as (empty: None, or the
+        column's default when the mapping says empty = "default")."""
+        f = self.mapping.table(table).field(name)
         if value is None:
+            if f.empty == "default" and f.target_table and f.column:
+                return self.default_of(f.target_table, f.column)  # type: ignore[no-any-return]
             return None
-        return self.mapping.table(table).field(name).enum_label(str(value)) or f"?{value}"
+        return f.enum_label(str(value)) or f"?{value}"
+
+    def defaulted(self, table: str, rec_id: str, name: str) -> str | None:
+        """Why a record is in a PostgreSQL result it is not in on Airtable: its empty select
+        was loaded as the column's default (the mapping's empty = "default")."""
+        f = self.mapping.table(table).field(name)
+        rec = self.base.records.get(table, {}).get(rec_id)
+        if f.empty != "default" or rec is None or self.base.cell(table, rec, name) is not None:
+            return None
+        assert f.target_table is not None and f.column is not None
+        return (f"empty select: {table}.{name} of {rec_id} was loaded as the default "
+                f"{self.default_of(f.target_table, f.column)!r} of {f.target_table}.{f.column}")
 
     def default_of(self, table: str, column: str) -> Any:
         col = self.catalog.column(table, column)
@@ -243,7 +258,7 @@ async def owner_drafts(ctx: QueryContext, owner: str) -> QueryCheck:
         pg.update(r["airtable_record_id"] for r in rows)
     at = set(ctx.base.select("Messages", formula))
     _diff_sets(check, at, pg, lambda r: ctx.rejected(
-        "Messages", r, ("Owner", "Status", "Contact")))
+        "Messages", r, ("Owner", "Status", "Contact")) or ctx.defaulted("Messages", r, "Status"))
     return check
 
 

@@ -19,6 +19,9 @@ const STATUS_COLORS = {
   draft: "#8c96a3", approved: "#176b32", rejected: "#b0261b", sent: "#1f56ad",
   delivered: "#0d5c5c", replied: "#5a3fa0",
 };
+// An empty Airtable select loads as NULL; the stats count such messages under "none".
+const NO_STATUS = "none";
+const NO_STATUS_LABEL = "(no status)";
 
 export function mountBatches(main, { route }) {
   const cards = h("div", { class: "batch-cards", role: "list", "aria-label": "Batches" });
@@ -83,13 +86,13 @@ export function mountBatches(main, { route }) {
     // Companies: one bar per status, stacked by tier.
     const byStatus = new Map();
     for (const row of stats.companies_by_status_tier || []) {
-      const status = row.status || "unknown";
+      const status = row.status || NO_STATUS;
       if (!byStatus.has(status)) byStatus.set(status, {});
       const tier = row.tier || "none";
       byStatus.get(status)[tier] = (byStatus.get(status)[tier] || 0) + Number(row.count || 0);
     }
     const statusRows = [...byStatus.entries()]
-      .map(([status, values]) => ({ label: label(status), values }))
+      .map(([status, values]) => ({ label: status === NO_STATUS ? NO_STATUS_LABEL : label(status), values }))
       .sort((a, b) => Object.values(b.values).reduce((x, y) => x + y, 0) - Object.values(a.values).reduce((x, y) => x + y, 0));
     const usedTiers = TIERS.filter((t) => statusRows.some((r) => r.values[t.key]))
       .map((t) => ({ ...t, label: t.key === "none" ? "No tier" : label(t.key) }));
@@ -127,7 +130,11 @@ export function mountBatches(main, { route }) {
     const msgCard = card("Messages by status");
     stops.push(bars(msgCard, {
       title: "Messages by review status", format: fmtInt,
-      items: STATUSES.map((st) => ({ label: label(st), value: Number(mbs[st] || 0), color: STATUS_COLORS[st] })),
+      items: [
+        ...STATUSES.map((st) => ({ label: label(st), value: Number(mbs[st] || 0), color: STATUS_COLORS[st] })),
+        // messages migrated from an empty Airtable Status (the API's "none" key)
+        ...(mbs[NO_STATUS] ? [{ label: NO_STATUS_LABEL, value: Number(mbs[NO_STATUS]), color: "#6b6b6b" }] : []),
+      ],
     }));
 
     const pct = contacts.total ? Math.round((contacts.processed / contacts.total) * 100) : 0;

@@ -154,7 +154,8 @@ export class MessageEditor {
     for (const el of [subject, body, notes]) if (el) el.addEventListener("input", update);
     tone.addEventListener("change", update);
 
-    const status = message.status || "draft";
+    // NULL: a message migrated from an empty Airtable Status; the API reviews drafts only
+    const status = message.status || "none";
     const actions = h("div", { class: "actions" });
     if (status === "draft") {
       actions.append(saveBtn,
@@ -167,6 +168,8 @@ export class MessageEditor {
       actions.append(h("button", { type: "button", class: "btn", "data-action": "undo", onclick: () => this.undo() },
         `Undo ${status === "approved" ? "approval" : "rejection"}`, h("kbd", { "aria-hidden": "true" }, "u")),
       h("span", { class: "muted small" }, "Undo returns it to draft so it can be edited."));
+    } else if (status === "none") {
+      actions.append(h("span", { class: "muted small" }, "This message has no status (its Airtable Status was empty), so it cannot be reviewed."));
     } else {
       actions.append(h("span", { class: "muted small" }, `This message is ${label(status).toLowerCase()}; it can no longer be changed.`));
     }
@@ -190,7 +193,7 @@ export class MessageEditor {
       h("div", { class: "detail-head" },
         h("button", { type: "button", class: "btn btn-small back-to-list", onclick: () => this.onBack() }, "← Back to list"),
         h("h2", { id: "detail-title", tabindex: "-1" }, message.contact_name || "Message"),
-        badge(status)),
+        badge(status, status === "none" ? "(no status)" : undefined)),
       meta, h("div", { class: "detail-actions" }, actions, this.rejectBox), this.errors, this.conflictHost,
       h("form", { class: "editor", "aria-labelledby": "detail-title", onsubmit: (e) => { e.preventDefault(); this.save(); } },
         subject ? h("div", { class: "field" },

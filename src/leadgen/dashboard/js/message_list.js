@@ -135,13 +135,13 @@ export class MessageList {
         h("span", { class: "msg-score", title: "Contact score" }, `score ${score}`)),
       h("span", { class: "msg-line2" }, company || "—"),
       h("span", { class: "msg-line3" },
-        badge(item.status || "draft"),
+        item.status ? badge(item.status) : badge("none", "(no status)"),
         h("span", { class: "badge", title: label(item.tier) }, tierShort(item.tier)),
         h("span", {}, label(item.channel)),
         item.sequence_step ? h("span", {}, `· step ${item.sequence_step}`) : null,
         overLimitText(item) ? h("span", { class: "badge badge-over", title: overLimitText(item) }, "Too long") : null));
     row.open.setAttribute("aria-label",
-      `${item.contact_name || "Contact"}, ${company || "no company"}, ${label(item.tier)}, score ${score}, ${label(item.channel)}, ${label(item.status)}`);
+      `${item.contact_name || "Contact"}, ${company || "no company"}, ${label(item.tier)}, score ${score}, ${label(item.channel)}, ${item.status ? label(item.status) : "no status"}`);
   }
 
   update(item) {

@@ -16,6 +16,8 @@ SELECT b.id, b.name,
 -- Everything the batch page shows, as one JSON document (NULL when the batch is not ours).
 -- Each table is read once, by a covering index (migration 0021). The funnel counts contacts
 -- by their messages in this batch: with any message, with one approved or further, sent.
+-- Every select may be NULL (an empty Airtable cell): companies' status and tier come as null,
+-- messages without a status count under "none".
 WITH b AS (
   SELECT id, name, description, owner_id, created_at FROM batches
    WHERE tenant_id = :tenant_id AND id = :batch_id
@@ -37,8 +39,11 @@ WITH b AS (
          count(*) FILTER (WHERE furthest >= 4) AS sent
     FROM per_contact
 ), ms AS (
-  SELECT (ARRAY['draft', 'approved', 'rejected', 'sent', 'delivered', 'replied'])[status_code]
-           AS status, count(*) AS n, sum(generation_cost_usd) AS cost
+  -- a message migrated from an empty Airtable Status has a NULL status: its key is "none"
+  -- (json_object_agg refuses a NULL key: https://www.postgresql.org/docs/15/functions-aggregate.html)
+  SELECT coalesce((ARRAY['draft', 'approved', 'rejected', 'sent', 'delivered',
+                         'replied'])[status_code], 'none') AS status,
+         count(*) AS n, sum(generation_cost_usd) AS cost
     FROM messages WHERE tenant_id = :tenant_id AND batch_id = :batch_id
    GROUP BY status_code
 )

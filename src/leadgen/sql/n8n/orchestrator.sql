@@ -34,13 +34,16 @@ ORDER BY c.created_at, c.id;
 -- name: load_batch_companies
 -- step: Enrich_all_company_data › Load companies to enrich
 -- The distinct companies of a batch's unprocessed contacts with the stage each still needs:
--- the orchestrator fans out to L1 for status 'new', to L2 for 'triage_passed'.
+-- the orchestrator fans out to L1 for status 'new', to L2 for 'triage_passed'. A company
+-- migrated with no status (an empty Airtable select) needs neither: false, not NULL.
 -- $1 tenant_id uuid <- $json.tenant_id
 -- $2 batch_name text <- $json.batch_name
 -- $3 owner_name text <- $json.owner_name ?? null
 -- returns: one row per company {company_id, airtable_record_id, name, domain, status, tier, needs_l1, needs_l2}
 SELECT co.id AS company_id, co.airtable_record_id, co.name, co.domain, co.status::text AS status,
-       co.tier::text AS tier, co.status = 'new' AS needs_l1, co.status = 'triage_passed' AS needs_l2
+       co.tier::text AS tier,
+       coalesce(co.status = 'new', false) AS needs_l1,
+       coalesce(co.status = 'triage_passed', false) AS needs_l2
 FROM companies co
 WHERE co.tenant_id = $1::uuid
   AND EXISTS (
