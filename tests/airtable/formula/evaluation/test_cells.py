@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from leadgen.airtable.formula import DateValue, ErrorValue, to_formula_value
-from leadgen.airtable.formula.values import to_text
+from leadgen.airtable.formula.evaluation.values import to_text
 
 
 def field(kind: str, **options: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from leadgen.airtable.formula import (
     Node,
     evaluate,
 )
-from leadgen.airtable.formula.evaluator import EAGER, LAZY
+from leadgen.airtable.formula.evaluation.evaluator import EAGER, LAZY
 
 ODD_ARGUMENTS: list[Node] = [
     Literal(""),

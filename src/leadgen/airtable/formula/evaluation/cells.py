@@ -16,8 +16,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from leadgen.airtable.formula.dates import parse_date_text
-from leadgen.airtable.formula.values import ERROR, ErrorValue, Value
+from leadgen.airtable.formula.evaluation.dates import parse_date_text
+from leadgen.airtable.formula.evaluation.values import ERROR, ErrorValue, Value
 
 LinkDisplay = Callable[[str, list[str]], list[str]]
 

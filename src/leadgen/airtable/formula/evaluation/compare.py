@@ -11,8 +11,8 @@
 
 from __future__ import annotations
 
-from leadgen.airtable.formula.dates import parse_date_text, to_date
-from leadgen.airtable.formula.values import (
+from leadgen.airtable.formula.evaluation.dates import parse_date_text, to_date
+from leadgen.airtable.formula.evaluation.values import (
     ERROR,
     DateValue,
     ErrorValue,

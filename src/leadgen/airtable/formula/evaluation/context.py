@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from leadgen.airtable.formula.ast import Node
-from leadgen.airtable.formula.cells import FieldIndex, LinkDisplay
-from leadgen.airtable.formula.values import Value
+from leadgen.airtable.formula.evaluation.cells import FieldIndex, LinkDisplay
+from leadgen.airtable.formula.evaluation.values import Value
+from leadgen.airtable.formula.syntax.ast import Node
 
 
 @dataclass(frozen=True)

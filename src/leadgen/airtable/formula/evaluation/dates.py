@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from leadgen.airtable.formula.values import ERROR, DateValue, ErrorValue, Value, flatten
+from leadgen.airtable.formula.evaluation.values import ERROR, DateValue, ErrorValue, Value, flatten
 
 _UNIT_ALIASES = {
     "ms": "ms", "s": "s", "m": "m", "h": "h", "d": "d", "w": "w", "M": "M", "Q": "Q", "y": "y",

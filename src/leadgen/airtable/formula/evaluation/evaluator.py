@@ -15,22 +15,24 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from leadgen.airtable.formula import fn_arrays, fn_dates, fn_logic, fn_numbers, fn_record, fn_text
-from leadgen.airtable.formula.ast import (
-    BinaryOp,
-    Call,
-    FieldRef,
-    Literal,
-    Node,
-    UnaryOp,
-    field_refs_in_order,
-)
-from leadgen.airtable.formula.cells import FieldIndex, LinkDisplay, cell_of, to_formula_value
-from leadgen.airtable.formula.context import Eager, EvalContext, Lazy
 from leadgen.airtable.formula.errors import FormulaError
-from leadgen.airtable.formula.operators import binary, negate
-from leadgen.airtable.formula.parser import parse
-from leadgen.airtable.formula.values import (
+from leadgen.airtable.formula.evaluation import (
+    fn_arrays,
+    fn_dates,
+    fn_logic,
+    fn_numbers,
+    fn_record,
+    fn_text,
+)
+from leadgen.airtable.formula.evaluation.cells import (
+    FieldIndex,
+    LinkDisplay,
+    cell_of,
+    to_formula_value,
+)
+from leadgen.airtable.formula.evaluation.context import Eager, EvalContext, Lazy
+from leadgen.airtable.formula.evaluation.operators import binary, negate
+from leadgen.airtable.formula.evaluation.values import (
     ERROR,
     DateValue,
     ErrorSignal,
@@ -40,6 +42,16 @@ from leadgen.airtable.formula.values import (
     iso_text,
     truthy,
 )
+from leadgen.airtable.formula.syntax.ast import (
+    BinaryOp,
+    Call,
+    FieldRef,
+    Literal,
+    Node,
+    UnaryOp,
+    field_refs_in_order,
+)
+from leadgen.airtable.formula.syntax.parser import parse
 
 EAGER: dict[str, Eager] = {
     **fn_logic.EAGER,

@@ -8,9 +8,9 @@ ARRAYSLICE is 1-based with an inclusive end; negative positions count from the e
 
 from __future__ import annotations
 
-from leadgen.airtable.formula.compare import equals
-from leadgen.airtable.formula.context import Eager, EvalContext
-from leadgen.airtable.formula.values import (
+from leadgen.airtable.formula.evaluation.compare import equals
+from leadgen.airtable.formula.evaluation.context import Eager, EvalContext
+from leadgen.airtable.formula.evaluation.values import (
     LIST_SEPARATOR,
     ErrorSignal,
     Value,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, timedelta
 
-from leadgen.airtable.formula.context import Eager, EvalContext
-from leadgen.airtable.formula.dates import (
+from leadgen.airtable.formula.evaluation.context import Eager, EvalContext
+from leadgen.airtable.formula.evaluation.dates import (
     add,
     diff,
     local,
@@ -23,8 +23,8 @@ from leadgen.airtable.formula.dates import (
     truncate,
     zone,
 )
-from leadgen.airtable.formula.moment import format_date, parse_with_format
-from leadgen.airtable.formula.values import (
+from leadgen.airtable.formula.evaluation.moment import format_date, parse_with_format
+from leadgen.airtable.formula.evaluation.values import (
     DateValue,
     ErrorSignal,
     ErrorValue,

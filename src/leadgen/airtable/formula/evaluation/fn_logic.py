@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 
-from leadgen.airtable.formula.ast import Node
-from leadgen.airtable.formula.compare import equals
-from leadgen.airtable.formula.context import Eager, EvalContext, Lazy
-from leadgen.airtable.formula.values import ERROR, ErrorValue, Value, truthy
+from leadgen.airtable.formula.evaluation.compare import equals
+from leadgen.airtable.formula.evaluation.context import Eager, EvalContext, Lazy
+from leadgen.airtable.formula.evaluation.values import ERROR, ErrorValue, Value, truthy
+from leadgen.airtable.formula.syntax.ast import Node
 
 
 def _and(args: list[Value], ctx: EvalContext) -> Value:

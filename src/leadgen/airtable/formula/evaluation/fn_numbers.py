@@ -14,8 +14,8 @@ import math
 import re
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_UP, Decimal, InvalidOperation
 
-from leadgen.airtable.formula.context import Eager, EvalContext
-from leadgen.airtable.formula.values import (
+from leadgen.airtable.formula.evaluation.context import Eager, EvalContext
+from leadgen.airtable.formula.evaluation.values import (
     ERROR,
     Value,
     flatten,

@@ -10,10 +10,10 @@ checked to exist.
 
 from __future__ import annotations
 
-from leadgen.airtable.formula.ast import Node
-from leadgen.airtable.formula.context import Eager, EvalContext, Lazy
-from leadgen.airtable.formula.dates import parse_date_text
-from leadgen.airtable.formula.values import ERROR, DateValue, Value
+from leadgen.airtable.formula.evaluation.context import Eager, EvalContext, Lazy
+from leadgen.airtable.formula.evaluation.dates import parse_date_text
+from leadgen.airtable.formula.evaluation.values import ERROR, DateValue, Value
+from leadgen.airtable.formula.syntax.ast import Node
 
 
 def _timestamp(text: object) -> Value:

@@ -11,8 +11,15 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from leadgen.airtable.formula.context import Eager, EvalContext
-from leadgen.airtable.formula.values import ERROR, ErrorSignal, Value, flatten, int_arg, text_arg
+from leadgen.airtable.formula.evaluation.context import Eager, EvalContext
+from leadgen.airtable.formula.evaluation.values import (
+    ERROR,
+    ErrorSignal,
+    Value,
+    flatten,
+    int_arg,
+    text_arg,
+)
 
 
 def _position(args: list[Value]) -> int:

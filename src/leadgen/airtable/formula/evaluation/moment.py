@@ -12,8 +12,8 @@ import calendar
 import re
 from datetime import UTC, datetime, timedelta
 
-from leadgen.airtable.formula.dates import local
-from leadgen.airtable.formula.values import DateValue
+from leadgen.airtable.formula.evaluation.dates import local
+from leadgen.airtable.formula.evaluation.values import DateValue
 
 _TOKEN = re.compile(
     r"\[[^\]]*\]|LTS|LT|LLLL|LLL|LL|L|llll|lll|ll|l|YYYY|YY|Qo|Q|MMMM|MMM|MM|Mo|M|DDDD|DDD|DD|Do|D"

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import math
 
-from leadgen.airtable.formula.compare import equals, order
-from leadgen.airtable.formula.values import ErrorValue, Value, first_error, to_number, to_text
+from leadgen.airtable.formula.evaluation.compare import equals, order
+from leadgen.airtable.formula.evaluation.values import (
+    ErrorValue,
+    Value,
+    first_error,
+    to_number,
+    to_text,
+)
 
 
 def binary(op: str, left: Value, right: Value) -> Value:

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from leadgen.airtable.formula.dates import parse_date_text
-from leadgen.airtable.formula.sql_values import (
+from leadgen.airtable.formula.evaluation.dates import parse_date_text
+from leadgen.airtable.formula.evaluation.values import format_number
+from leadgen.airtable.formula.sql.values import (
     BLANK,
     BOOL,
     DATE,
@@ -35,10 +36,9 @@ from leadgen.airtable.formula.sql_values import (
     to_number,
     to_text,
 )
-from leadgen.airtable.formula.values import format_number
 
 if TYPE_CHECKING:
-    from leadgen.airtable.formula.sql import Compiler
+    from leadgen.airtable.formula.sql.compiler import Compiler
 
 
 def equality(c: Compiler, a: SqlValue, b: SqlValue) -> str:

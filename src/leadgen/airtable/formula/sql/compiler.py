@@ -6,11 +6,11 @@
                                WHERE t.tenant_id = $1 AND (…)"
 
 The same AST the evaluator walks is compiled to SQL that selects exactly the records the
-evaluator keeps (tests/airtable/formula/test_sql_differential.py checks this on generated
+evaluator keeps (tests/airtable/formula/sql/test_sql_differential.py checks this on generated
 bases). Airtable's rules are spelled out in SQL rather than approximated: blank is not NULL
 propagation (``{x} != 'a'`` is true for an empty cell), BLANK() equals "" and 0, text ``=`` is
 case-sensitive, numbers compare with numeric text numerically, NaN equals nothing, errors
-(blank dates in IS_BEFORE) drop the record even under NOT (sql_values has the coercions).
+(blank dates in IS_BEFORE) drop the record even under NOT (``values`` has the coercions).
 
 Every literal of the formula, and every n8n ``{{ }}`` placeholder, is a parameter; the SQL
 text holds only identifiers from the mapping and fixed operators. What cannot be translated
@@ -25,13 +25,12 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from leadgen.airtable.formula import sql_compare, sql_functions
-from leadgen.airtable.formula.ast import BinaryOp, FieldRef, Literal, Node, UnaryOp
 from leadgen.airtable.formula.errors import FormulaError
-from leadgen.airtable.formula.parser import parse
-from leadgen.airtable.formula.sql_fields import UnsupportedFormulaField, resolve_field
-from leadgen.airtable.formula.sql_functions import SUPPORTED_FUNCTIONS
-from leadgen.airtable.formula.sql_values import (
+from leadgen.airtable.formula.sql import compare as sql_compare
+from leadgen.airtable.formula.sql import functions as sql_functions
+from leadgen.airtable.formula.sql.fields import UnsupportedFormulaField, resolve_field
+from leadgen.airtable.formula.sql.functions import SUPPORTED_FUNCTIONS
+from leadgen.airtable.formula.sql.values import (
     BOOL,
     DATE,
     FOUND,
@@ -46,6 +45,8 @@ from leadgen.airtable.formula.sql_values import (
     to_text,
     truthy,
 )
+from leadgen.airtable.formula.syntax.ast import BinaryOp, FieldRef, Literal, Node, UnaryOp
+from leadgen.airtable.formula.syntax.parser import parse
 from leadgen.migration.mapping import Mapping, TableMapping, load_mapping
 
 __all__ = ["SUPPORTED_FUNCTIONS", "CompiledFilter", "SqlParam", "UnsupportedFormula",

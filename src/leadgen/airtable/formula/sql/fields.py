@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from leadgen.airtable.formula.sql_values import BOOL, DATE, NUMBER, SET, TEXT, SqlValue
+from leadgen.airtable.formula.sql.values import BOOL, DATE, NUMBER, SET, TEXT, SqlValue
 from leadgen.migration.mapping import FieldMapping, Mapping, TableMapping
 
 TEXT_TYPES = {"singleLineText", "multilineText", "email", "url", "phoneNumber", "richText",

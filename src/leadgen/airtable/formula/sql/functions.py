@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from leadgen.airtable.formula.ast import Call, FieldRef, Node
-from leadgen.airtable.formula.dates import parse_date_text
-from leadgen.airtable.formula.sql_values import (
+from leadgen.airtable.formula.evaluation.dates import parse_date_text
+from leadgen.airtable.formula.sql.values import (
     BLANK,
     BOOL,
     DATE,
@@ -27,9 +26,10 @@ from leadgen.airtable.formula.sql_values import (
     errors_of,
     stripped,
 )
+from leadgen.airtable.formula.syntax.ast import Call, FieldRef, Node
 
 if TYPE_CHECKING:
-    from leadgen.airtable.formula.sql import Compiler
+    from leadgen.airtable.formula.sql.compiler import Compiler
 
 SUPPORTED_FUNCTIONS = frozenset({
     "AND", "OR", "XOR", "NOT", "IF", "TRUE", "FALSE", "BLANK", "FIND", "SEARCH", "LEN",

@@ -17,10 +17,10 @@ text parsed, so a syntax error wins over an unknown name — as a full parse wou
 
 from __future__ import annotations
 
-from leadgen.airtable.formula.ast import BinaryOp, Call, FieldRef, Literal, Node, UnaryOp
-from leadgen.airtable.formula.catalog import FUNCTIONS, arity_ok
 from leadgen.airtable.formula.errors import FormulaError
-from leadgen.airtable.formula.lexer import Token, tokenize
+from leadgen.airtable.formula.syntax.ast import BinaryOp, Call, FieldRef, Literal, Node, UnaryOp
+from leadgen.airtable.formula.syntax.catalog import FUNCTIONS, arity_ok
+from leadgen.airtable.formula.syntax.lexer import Token, tokenize
 
 _LEVELS: tuple[frozenset[str], ...] = (
     frozenset({"=", "!=", "<", ">", "<=", ">="}),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from leadgen.airtable.generate import messy, names, phrases, text
+from leadgen.airtable.generate import messy
 from leadgen.airtable.generate.clock import DAY, iso_ms
 from leadgen.airtable.generate.context import Context, Dice, number_value
+from leadgen.airtable.generate.words import names, phrases, text
 from leadgen.airtable.generate.world import (
     BATCH_ORDER,
     BATCH_WEIGHTS,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
-from leadgen.airtable.generate import messy, phrases, text
+from leadgen.airtable.generate import messy
 from leadgen.airtable.generate.clock import DAY, iso_date, iso_ms
 from leadgen.airtable.generate.context import Context, Dice, Row, number_value
+from leadgen.airtable.generate.words import phrases, text
 from leadgen.airtable.generate.world import Company, Contact, World
 
 ACTIVITIES_PER_CONTACT = [0.55, 0.3, 0.1, 0.05]  # mean ≈ 0.65

@@ -6,9 +6,10 @@ fields; for about half of them the same texts were later copied into Messages re
 
 from __future__ import annotations
 
-from leadgen.airtable.generate import messy, names, phrases, text
+from leadgen.airtable.generate import messy
 from leadgen.airtable.generate.clock import iso_ms
 from leadgen.airtable.generate.context import Context, Dice, Row, number_value
+from leadgen.airtable.generate.words import names, phrases, text
 from leadgen.airtable.generate.world import MESSAGES_TABLE_INTRODUCED, Company, Contact, World
 
 CONTACTS_PER_COMPANY = [0.04, 0.06, 0.1, 0.16, 0.22, 0.18, 0.12, 0.08, 0.04]  # mean ≈ 4.1

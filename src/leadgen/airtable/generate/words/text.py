@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from leadgen.airtable.generate import names, phrases
 from leadgen.airtable.generate.context import Dice
+from leadgen.airtable.generate.words import names, phrases
 
 _FOLD = str.maketrans({"ß": "ss", "ł": "l", "Ł": "L", "ø": "o", "æ": "ae", "đ": "d", "'": ""})
 
