@@ -215,3 +215,12 @@ def test_no_folder_over_15_modules() -> None:
     assert not crowded, f"folders over {MAX_MODULES} modules (make subpackages): {crowded}"
     done = {folder for folder in PENDING_SPLIT if counts.get(folder, 0) <= MAX_MODULES}
     assert not done, f"{done} no longer over {MAX_MODULES} modules: remove from PENDING_SPLIT"
+
+
+def test_routes_do_not_import_each_other() -> None:
+    """What two routers share lives in leadgen.api (listing, message_versions), not in a route."""
+    graph = import_graph()
+    routes = {name for name in graph if name.startswith("leadgen.api.routes.")}
+    reach_ins = {name: sorted(graph[name] & routes) for name in sorted(routes)}
+    reach_ins = {name: targets for name, targets in reach_ins.items() if targets}
+    assert not reach_ins, f"route modules importing other route modules: {reach_ins}"

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-import orjson
 from fastapi import APIRouter, Header, Query
 from starlette.responses import Response
 
 from leadgen.api.deps import MessageWriter, Reader, Reviewer, TenantConn
 from leadgen.api.errors import ApiError, not_found
-from leadgen.api.responses import (
-    decode_cursor,
-    encode_cursor,
-    json_response,
-    raw_json_response,
+from leadgen.api.listing import decode_cursor, encode_cursor, like
+from leadgen.api.message_versions import (
+    current_doc,
+    message_response,
+    parse_if_match,
+    version_conflict,
 )
+from leadgen.api.responses import json_response
 from leadgen.api.routes import errors
 from leadgen.api.schemas import (
     STATUSES,
@@ -36,44 +37,6 @@ sql = queries("api/messages")
 FIRST_RANK = -(2**31)  # below every review_rank: the keyset start of the first page
 FIRST_ID = UUID(int=0)
 ITEM_KEYS = tuple(MessageOut.model_fields)
-
-
-def like(q: str | None) -> str | None:
-    """An ILIKE pattern matching `q` literally anywhere."""
-    if q is None or not q.strip():
-        return None
-    escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def parse_if_match(value: str | None) -> int | None:
-    """The version in an If-Match header (`"7"`, `W/"7"` or `7`); None when absent."""
-    if value is None:
-        return None
-    text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
-        raise ApiError(428, "precondition_required", "If-Match must carry this message's ETag",
-                       hint='send If-Match: "<version>" from the ETag of GET /api/messages/{id}')
-    return int(text)
-
-
-async def current_doc(conn: Any, tenant_id: UUID, message_id: UUID) -> Any:
-    row = await sql.message_doc(conn, tenant_id=tenant_id, id=message_id)
-    if row is None:
-        raise not_found("message")
-    return row
-
-
-def message_response(row: Any, status: int = 200) -> Response:
-    return raw_json_response(row["doc"], status=status, headers={"ETag": f'"{row["version"]}"'})
-
-
-def version_conflict(row: Any) -> ApiError:
-    return ApiError(412, "version_conflict",
-                    "someone else changed this message since you loaded it",
-                    hint="review the current version (in `current`) and apply your change again",
-                    extra={"current": orjson.loads(row["doc"])},
-                    headers={"ETag": f'"{row["version"]}"'})
 
 
 @router.get("", response_model=MessagePage)

@@ -10,15 +10,14 @@ from starlette.responses import Response
 
 from leadgen.api.deps import Reviewer, TenantConn
 from leadgen.api.errors import ApiError
-from leadgen.api.responses import json_response
-from leadgen.api.routes import errors
-from leadgen.api.routes.messages import (
+from leadgen.api.message_versions import (
     current_doc,
     message_response,
     parse_if_match,
-    sql,
     version_conflict,
 )
+from leadgen.api.responses import json_response
+from leadgen.api.routes import errors
 from leadgen.api.schemas import (
     ApproveIn,
     BulkApproveIn,
@@ -27,9 +26,11 @@ from leadgen.api.schemas import (
     RejectIn,
     VersionConflictOut,
 )
+from leadgen.sql import queries
 
 router = APIRouter(prefix="/api/messages", tags=["review"],
                    responses=errors(412, 428) | {412: {"model": VersionConflictOut}})
+sql = queries("api/messages")
 
 # target status -> statuses it may come from
 TRANSITIONS: dict[str, tuple[str, ...]] = {
