@@ -1,4 +1,5 @@
-"""The formula table: (formula, expected) pairs, the executable form of reference §5.
+"""The formula table: (formula, expected) pairs, the executable form of Airtable's formula semantics
+(https://support.airtable.com/docs/formula-field-reference).
 
 Expected values are in the REST API's cell form (``evaluator.to_api_value``): numbers, strings,
 true/false, None for blank, lists for arrays, ``{"error": "#ERROR!"}`` and

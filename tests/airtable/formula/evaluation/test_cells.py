@@ -1,4 +1,4 @@
-"""to_formula_value: how each field type's API cell appears inside a formula (reference §5.3)."""
+"""to_formula_value: how each field type's API cell appears inside a formula."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Every field of the base appears, at realistic rates, with values valid for its type (§4)."""
+"""Every field of the base appears, at realistic rates, with values valid for its type
+(https://airtable.com/developers/web/api/field-model)."""
 
 from __future__ import annotations
 

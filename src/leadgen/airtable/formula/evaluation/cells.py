@@ -1,4 +1,4 @@
-"""How an API cell value appears inside a formula (reference/airtable_api.md §4 and §5.3).
+"""How an API cell value appears inside a formula.
 
 Records come as the API returns them (``{"id", "createdTime", "fields"}``) with ``fields``
 keyed by field id or by field name; the table's metadata (``GET …/meta/bases/{base}/tables``)
@@ -8,6 +8,9 @@ Link cells hold record ids, but Airtable formulas see the linked records' *prima
 values*. One record cannot know those, so callers may pass a ``LinkDisplay`` resolver
 ``(field_id, record_ids) -> display strings``; it is asked for link fields and for lookups whose
 result is a link (with the lookup's own field id). Without one, the ids stand in.
+
+Cell formats: https://airtable.com/developers/web/api/field-model ; how a formula sees them:
+https://support.airtable.com/docs/formula-field-reference
 """
 
 from __future__ import annotations

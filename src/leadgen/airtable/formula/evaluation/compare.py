@@ -1,4 +1,4 @@
-"""Comparison operators with Airtable's semantics (reference/airtable_api.md §5.2).
+"""Comparison operators with Airtable's semantics (https://support.airtable.com/docs/formula-field-reference).
 
 * Two-valued: no NULL propagation. ``{Text} != 'x'`` is true for an empty cell.
 * Blank equals "", 0, false and an empty array (so ``{Num} = BLANK()`` matches 0 too).

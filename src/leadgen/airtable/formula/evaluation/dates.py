@@ -1,7 +1,8 @@
 """Date arithmetic with moment.js semantics (Airtable's date functions are built on moment).
 
-Everything is computed in UTC (reference §5.2: assume the filter evaluates in UTC), except that
-a value carrying ``SET_TIMEZONE`` shows its parts (HOUR, DATETIME_FORMAT …) in that zone.
+Everything is computed in UTC (Airtable does not document the zone a filter evaluates in; the
+list-records ``timeZone`` parameter only formats ``cellFormat=string`` output), except that a
+value carrying ``SET_TIMEZONE`` shows its parts (HOUR, DATETIME_FORMAT …) in that zone.
 Units are moment's: long names are case-insensitive, one-letter aliases are case-sensitive
 (``m`` is minutes, ``M`` months).
 """

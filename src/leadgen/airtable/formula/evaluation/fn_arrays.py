@@ -2,7 +2,7 @@
 
 Arrays are lookups, rollup/formula arrays, links and multi-selects. A scalar argument acts as a
 one-element array (a blank one as an empty array). ARRAYJOIN's default separator is ", ", the
-same as an array in text context (the reference leaves it open; pass one to be safe).
+same as an array in text context (Airtable's formula reference does not say; pass one to be safe).
 ARRAYSLICE is 1-based with an inclusive end; negative positions count from the end.
 """
 

@@ -3,7 +3,7 @@ SUM AVERAGE MIN MAX COUNT COUNTA COUNTALL EVEN ODD.
 
 Airtable computes in JavaScript doubles, so out-of-domain maths gives NaN/±Infinity rather than
 an error (``SQRT(-1)`` is NaN, ``MOD(5, 0)`` is NaN, ``LOG(0)`` is -Infinity). ROUND sends
-halves toward +∞ (reference §5.4); ROUNDUP/ROUNDDOWN go away from / toward zero. MOD keeps the
+halves toward +∞; ROUNDUP/ROUNDDOWN go away from / toward zero. MOD keeps the
 dividend's sign, as JavaScript's ``%`` does. Aggregates take any mix of values and arrays: they
 flatten, skip blanks and text that is not a number; AVERAGE of nothing is NaN.
 """

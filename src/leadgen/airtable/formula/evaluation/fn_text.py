@@ -2,8 +2,9 @@
 CONCATENATE T ENCODE_URL_COMPONENT REGEX_MATCH REGEX_EXTRACT REGEX_REPLACE.
 
 Positions are 1-based. FIND gives 0 and SEARCH gives blank when the needle is absent; both are
-case-sensitive (reference §5.4). Regular expressions use Python's engine, which accepts RE2's
-syntax for everything RE2 accepts except ``\\C``; ``$1``/``${1}`` in a replacement is a group.
+case-sensitive (what users report; Airtable does not document it). Regular expressions use
+Python's engine, which accepts RE2's syntax for everything RE2 accepts except ``\\C``;
+``$1``/``${1}`` in a replacement is a group.
 """
 
 from __future__ import annotations

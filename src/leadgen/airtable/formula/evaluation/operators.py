@@ -2,7 +2,7 @@
 
 Arithmetic works on numbers: blank and "" count as 0, booleans as 1/0, numeric text as its
 number, other text as NaN; a date in arithmetic is #ERROR! (use DATEADD/DATETIME_DIFF).
-Division by zero follows JavaScript: ±Infinity, or NaN for 0/0 (reference §5.2).
+Division by zero follows JavaScript: ±Infinity, or NaN for 0/0.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@
     ErrorValue  #ERROR! — propagates through operators and functions, falsy in a filter
     list        an array: lookups, links, multi-selects; ", "-joined in text context
 
-Airtable's filter truthiness (reference/airtable_api.md §5.1): a record is kept unless the
+Airtable's filter truthiness (https://airtable.com/developers/web/api/list-records,
+``filterByFormula``): a record is kept unless the
 result is 0, false, "", NaN, [] , blank or an error.
 """
 
@@ -20,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypeAlias
 
-LIST_SEPARATOR = ", "  # multi-selects, links and lookups in text context (reference §5.3)
+LIST_SEPARATOR = ", "  # multi-selects, links and lookups in text context
 
 
 @dataclass(frozen=True)

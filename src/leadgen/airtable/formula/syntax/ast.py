@@ -1,7 +1,7 @@
 """The formula AST: a small, explicit node set shared by the evaluator and the SQL compiler.
 
-Nodes carry no behaviour; meaning lives in ``evaluator`` (Python) and, later, in the SQL
-compiler. Every formula is one of:
+Nodes carry no behaviour; meaning lives in ``evaluation`` (Python) and ``sql`` (PostgreSQL).
+Every formula is one of:
 
     Literal(value)              'text', "text" → str;  12, 3.5 → float
                                 (no boolean literal: TRUE()/FALSE() are calls)
@@ -11,7 +11,7 @@ compiler. Every formula is one of:
     BinaryOp(op, left, right)   op ∈ BINARY_OPERATORS; "<>" is normalised to "!="
 
 Precedence, loosest first: comparisons < ``&`` < ``+ -`` < ``* /`` < unary ``-``; all binary
-operators associate to the left (reference/airtable_api.md §5.1).
+operators associate to the left: the spreadsheet order, as Airtable does not document one.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The functions a filterByFormula may call, with their arity — the language's vocabulary.
 
 Shared by the parser (unknown function / wrong argument count → 422), the evaluator (every name
-here has exactly one implementation; a test checks it) and the SQL compiler. The list is the
-reference's §5.4 (reference/airtable_api.md); a name not listed is an unknown function.
-``None`` as the maximum means "any number".
+here has exactly one implementation; a test checks it) and the SQL compiler. The list is the one
+of Airtable's formula field reference, https://support.airtable.com/docs/formula-field-reference ;
+a name not listed is an unknown function. ``None`` as the maximum means "any number".
 """
 
 from __future__ import annotations

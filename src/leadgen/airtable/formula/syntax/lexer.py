@@ -1,4 +1,4 @@
-"""Tokenizer for Airtable formulas (reference/airtable_api.md §5.1).
+"""Tokenizer for Airtable formulas (https://support.airtable.com/docs/formula-field-reference).
 
 Tokens: numbers (``12``, ``3.5``, ``.5``), strings in ``'…'`` or ``"…"`` with backslash escapes,
 ``{field names}`` (``\\}`` escapes a closing brace), bare words (function names or field names),
