@@ -1,6 +1,6 @@
 """Comparisons (``= != < > <= >=``) with Airtable's rules, for the formula → SQL compiler.
 
-Mirrors ``compare.py``: blank equals "", 0, false and an empty array; text ``=`` is
+Mirrors ``evaluation/compare.py``: blank equals "", 0, false and an empty array; text ``=`` is
 case-sensitive; a number and numeric text compare as numbers, other text as text; ordering uses
 code-point order (``COLLATE "C"``, as Python compares strings); dates compare as instants, with
 literal text parsed at compile time — and a blank date cell compares as blank, not as a date.

@@ -35,7 +35,7 @@ AddParam = Callable[[Any, str], str]
 
 
 class UnsupportedFormulaField(Exception):
-    """Raised inside resolution; sql.py turns it into UnsupportedFormula with the formula."""
+    """Raised inside resolution; compiler.py turns it into UnsupportedFormula with the formula."""
 
 
 def _quote(identifier: str) -> str:

@@ -2,9 +2,9 @@
 
 Logic (AND OR XOR NOT IF TRUE FALSE BLANK) works on Airtable truthiness and propagates errors
 as the evaluator's eager functions do (IF is lazy); text functions (FIND SEARCH LEN LOWER UPPER
-TRIM CONCATENATE ARRAYJOIN) work on the text form, 1-based like ``fn_text``; record functions
-read the row (RECORD_ID CREATED_TIME LAST_MODIFIED_TIME via updated_at); IS_BEFORE/IS_AFTER are
-#ERROR! for a blank or non-date argument, as ``date_arg`` makes them.
+TRIM CONCATENATE ARRAYJOIN) work on the text form, 1-based like ``evaluation.fn_text``; record
+functions read the row (RECORD_ID CREATED_TIME LAST_MODIFIED_TIME via updated_at);
+IS_BEFORE/IS_AFTER are #ERROR! for a blank or non-date argument, as ``date_arg`` makes them.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 Every compiled sub-formula is a :class:`SqlValue`: an SQL expression whose NULL means exactly
 Airtable's *blank* (an empty cell, ``BLANK()``, ``IF`` without else) and whose non-NULL values
 are of one static kind. Keeping blank ≠ ``''`` matters: ``{Text} = 0`` is true for an empty
-cell but ``LOWER({Text}) = 0`` is not (``values.equals``). An optional ``err`` expression is
-true where the value is ``#ERROR!`` (blank dates in IS_BEFORE …), because errors propagate
-through operators and a filter drops a record whose result is an error.
+cell but ``LOWER({Text}) = 0`` is not (``evaluation.compare.equals``). An optional ``err``
+expression is true where the value is ``#ERROR!`` (blank dates in IS_BEFORE …), because errors
+propagate through operators and a filter drops a record whose result is an error.
 
 Kinds: text, number (float8 — JavaScript doubles, NaN and ±Infinity included), bool, date
 (timestamptz; ``date_only`` prints as YYYY-MM-DD), set (text[] of a multi-value field whose
@@ -29,7 +29,7 @@ WHITESPACE = (
     "\\u2000\\u2001\\u2002\\u2003\\u2004\\u2005\\u2006\\u2007\\u2008\\u2009\\u200a"
     "\\u2028\\u2029\\u202f\\u205f\\u3000'"
 )
-# Text that Python's float() reads as a finite number (what values.parse_number accepts).
+# Text that Python's float() reads as a finite number (what evaluation.values.parse_number accepts).
 NUMERIC_RE = (
     "'^[+-]?([0-9]+(_[0-9]+)*\\.?([0-9]+(_[0-9]+)*)?|\\.[0-9]+(_[0-9]+)*)([eE][+-]?[0-9]+)?$'"
 )
@@ -72,7 +72,7 @@ def stripped(sql: str) -> str:
 
 
 def js_number_text(x: str) -> str:
-    """A float8 as JavaScript's Number#toString prints it (values.format_number)."""
+    """A float8 as JavaScript's Number#toString prints it (evaluation.values.format_number)."""
     # float8::text is the shortest round-trip form (PostgreSQL ≥ 12) but switches to exponent
     # notation earlier than JavaScript and pads exponents; numeric re-reads it as plain digits.
     return (
@@ -101,7 +101,7 @@ def to_text(v: SqlValue) -> str:
 
 
 def numeric_like(v: SqlValue) -> str:
-    """SQL true where Airtable would compare ``v`` as a number (compare._numeric)."""
+    """SQL true where Airtable would compare ``v`` as a number (evaluation.compare._numeric)."""
     if v.kind in (NUMBER, BOOL, BLANK):
         return "true"
     if v.kind == TEXT:
@@ -131,7 +131,7 @@ def to_number(v: SqlValue) -> str:
 
 
 def truthy(v: SqlValue) -> str:
-    """SQL boolean (never NULL): Airtable keeps the value in a filter (values.truthy)."""
+    """SQL boolean (never NULL): Airtable keeps the value in a filter (evaluation.values.truthy)."""
     if v.kind == TEXT:
         cond = f"COALESCE({v.sql} <> '', false)"
     elif v.kind == NUMBER:
@@ -150,7 +150,7 @@ def truthy(v: SqlValue) -> str:
 
 
 def blank_or_zero(v: SqlValue) -> str:
-    """What ``BLANK() = v`` is (compare.equals with one side blank): empty, or numerically 0."""
+    """What ``BLANK() = v`` is (``evaluation.compare.equals``): empty, or numerically 0."""
     if v.kind == TEXT:
         return f"({v.sql} IS NULL OR {v.sql} = '')"
     if v.kind == NUMBER:
