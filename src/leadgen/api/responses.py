@@ -1,4 +1,4 @@
-"""Fast JSON responses (orjson) and opaque keyset cursors.
+"""Fast JSON responses (orjson), and the rows of an aiosql select as dicts.
 
 Handlers return `json_response(...)` (or raw JSON text built by PostgreSQL) directly, so
 FastAPI does not re-validate what the SQL already shaped; the `response_model` of each route
@@ -7,8 +7,6 @@ still documents the shape in OpenAPI, and the schemathesis test holds the two to
 
 from __future__ import annotations
 
-import base64
-import binascii
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -47,24 +45,3 @@ def raw_json_response(body: bytes | str, *, status: int = 200,
 async def rows(records: Any) -> list[dict[str, Any]]:
     """The rows of an aiosql select (an async generator of records) as dicts."""
     return [dict(r) async for r in records]
-
-
-def encode_cursor(*parts: Any) -> str:
-    text = "\x1f".join("" if p is None else str(p) for p in parts)
-    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
-
-
-def decode_cursor(cursor: str, kinds: tuple[type, ...]) -> tuple[Any, ...]:
-    """The values of `cursor`, converted to `kinds` (int, str, UUID); ApiError when malformed."""
-    from leadgen.api.errors import ApiError
-
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        parts = base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8").split("\x1f")
-        if len(parts) != len(kinds):
-            raise ValueError("wrong arity")
-        return tuple(kind(p) if kind is not UUID else UUID(p) for kind, p in zip(kinds, parts,
-                                                                               strict=True))
-    except (ValueError, UnicodeError, binascii.Error) as exc:
-        raise ApiError(400, "invalid_cursor", "the cursor is not one this API handed out",
-                       hint="start again without `cursor`") from exc

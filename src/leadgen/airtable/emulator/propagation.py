@@ -24,9 +24,8 @@ def dependents(
         for rec_id in rec.fields.get(fld["id"]) or []:
             yield linked, rec_id
     for other_table, fld in store.schema.one_way_links_into(table.id):
-        for other in store._records[other_table.id].values():
-            if rec.id in (other.fields.get(fld["id"]) or []):
-                yield other_table.id, other.id
+        for other in store.linking_to(other_table.id, fld["id"], rec.id):
+            yield other_table.id, other.id
 
 
 def derive_cells(store: RecordStore, table: TableInfo, rec: StoredRecord) -> bool:

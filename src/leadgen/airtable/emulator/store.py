@@ -140,6 +140,12 @@ class RecordStore:
         with self.lock:
             return list(self._records.get(table_id, {}).values())
 
+    def linking_to(self, table_id: str, field_id: str, record_id: str) -> list[StoredRecord]:
+        """The records of `table_id` whose link field `field_id` lists `record_id`."""
+        with self.lock:
+            rows = self._records.get(table_id, {}).values()
+            return [r for r in rows if record_id in (r.fields.get(field_id) or [])]
+
     def find_anywhere(self, record_id: str) -> tuple[TableInfo, StoredRecord] | None:
         with self.lock:
             for table in self.schema.tables:
@@ -286,11 +292,10 @@ class RecordStore:
                     old = rec.fields.get(fld["id"]) or []
                     self._sync_inverse(rec, fld, old, [], stamp, touched)
                 for other_table, fld in self.schema.one_way_links_into(table.id):
-                    for other in self._records[other_table.id].values():
-                        links = other.fields.get(fld["id"]) or []
-                        if rec_id in links:
-                            self._set(other, fld["id"], [x for x in links if x != rec_id], stamp)
-                            touched.add((other_table.id, other.id))
+                    for other in self.linking_to(other_table.id, fld["id"], rec_id):
+                        links = other.fields[fld["id"]]
+                        self._set(other, fld["id"], [x for x in links if x != rec_id], stamp)
+                        touched.add((other_table.id, other.id))
             touched = {t for t in touched if self.peek(*t) is not None}
             refresh(self, touched)
             return record_ids

@@ -1,16 +1,27 @@
-"""Airtable's formula language for ``filterByFormula``: parser → AST → evaluator.
+"""Airtable's formula language (``filterByFormula``): parser → AST → evaluator or SQL.
 
-    text ──parse──▶ AST (ast.py) ──evaluate──▶ value (values.py)
-                     │                          compile_filter → Predicate (truthiness)
-                     └──▶ SQL compiler (later; the same node set)
+    text ──syntax.parse──▶ AST (syntax.ast) ──evaluation──▶ value, compile_filter → Predicate
+                                          └──sql.compile_condition──▶ PostgreSQL condition
 
-Modules: ``lexer``/``parser`` (syntax, 422 errors), ``catalog`` (the function list and arity),
-``cells`` (how API cells appear in a formula), ``values``/``compare``/``operators`` (the value
-model and coercions), ``dates``/``moment`` (date maths and formats), ``fn_*`` (functions by
-family), ``evaluator`` (the tree walk). The semantics follow reference/airtable_api.md §5.
+Subpackages, one per stage: ``syntax`` (lexer, parser, AST, the function catalog),
+``evaluation`` (the value model, coercions, dates, functions by family, the tree walk) and
+``sql`` (the SQL compiler over the migrated schema). ``errors`` holds ``FormulaError`` (an
+invalid formula, worded as Airtable's 422) shared by all three; ``commands`` is the
+``leadgen formula`` CLI. This ``__init__`` re-exports what other packages use, and never the
+SQL compiler (it needs the migration mapping). The semantics follow Airtable's formula field
+reference: https://support.airtable.com/docs/formula-field-reference
 """
 
-from leadgen.airtable.formula.ast import (
+from leadgen.airtable.formula.errors import FormulaError
+from leadgen.airtable.formula.evaluation.cells import LinkDisplay, to_formula_value
+from leadgen.airtable.formula.evaluation.evaluator import (
+    Predicate,
+    compile_filter,
+    evaluate,
+    to_api_value,
+)
+from leadgen.airtable.formula.evaluation.values import DateValue, ErrorValue, Value, truthy
+from leadgen.airtable.formula.syntax.ast import (
     BinaryOp,
     Call,
     FieldRef,
@@ -20,12 +31,8 @@ from leadgen.airtable.formula.ast import (
     field_refs,
     walk,
 )
-from leadgen.airtable.formula.catalog import FUNCTIONS
-from leadgen.airtable.formula.cells import LinkDisplay, to_formula_value
-from leadgen.airtable.formula.errors import FormulaError
-from leadgen.airtable.formula.evaluator import Predicate, compile_filter, evaluate, to_api_value
-from leadgen.airtable.formula.parser import parse
-from leadgen.airtable.formula.values import DateValue, ErrorValue, Value, truthy
+from leadgen.airtable.formula.syntax.catalog import FUNCTIONS
+from leadgen.airtable.formula.syntax.parser import parse
 
 __all__ = [
     "FUNCTIONS",

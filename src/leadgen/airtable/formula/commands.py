@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from leadgen.airtable.formula.sql import select_statement
+from leadgen.airtable.formula.sql.compiler import select_statement
 from leadgen.migration.mapping import load_mapping
 
 app = typer.Typer(

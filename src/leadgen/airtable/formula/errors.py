@@ -6,12 +6,12 @@ exclusion):
     422 {"error": {"type": "INVALID_FILTER_BY_FORMULA",
                    "message": "The formula for filtering records is invalid: <detail>"}}
 
-The details reproduced here (reference/airtable_api.md §1.7):
+The details reproduced here (error types: https://airtable.com/developers/web/api/errors):
 
 * syntax error        ``Invalid formula. Please check your formula text.``
 * unknown field(s)    ``Unknown field names: a, b``  (lower-cased, in order of appearance)
-* unknown function(s) ``Unknown function names: foo`` (same shape as fields; the wording is the
-  one a third-party Airtable fake uses — the reference does not pin it down)
+* unknown function(s) ``Unknown function names: foo`` (same shape as fields; Airtable does not
+  document this wording, so it follows the one a third-party Airtable fake uses)
 
 Errors *inside* an evaluation (``1/0``, ``ERROR()``) are values, not exceptions: see
 ``values.ErrorValue``.

@@ -3,9 +3,10 @@
     generate_base(companies, seed) -> GeneratedBase      in memory (schema + records per table)
     write_generated(out, base | companies=, seed=)       as a snapshot directory
 
-Module map: `build_core` / `build_people` / `build_events` fill rows per table (by field name),
-`links` makes links two-way, `computed` + `formulas` fill computed fields, `messy` holds the
-deliberate mess and its rates, `writer` writes the snapshot, `cli` is the command.
+Module map: `builders/` (`core`, `people`, `events`) fill rows per table by field name from
+the word lists and text values in `words/`; `links` makes links two-way, `computed` +
+`formulas` fill computed fields, `messy` holds the deliberate mess and its rates, `writer`
+writes the snapshot, `cli` is the command.
 """
 
 from leadgen.airtable.generate.base import DEFAULT_BASE_ID, GeneratedBase, generate_base

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from leadgen.airtable.generate import build_core, build_events, build_people
+from leadgen.airtable.generate.builders import core as build_core
+from leadgen.airtable.generate.builders import events as build_events
+from leadgen.airtable.generate.builders import people as build_people
 from leadgen.airtable.generate.clock import iso_ms
 from leadgen.airtable.generate.computed import Computer
 from leadgen.airtable.generate.context import Context, Row

@@ -88,7 +88,7 @@ def batch_label_variant(dice: Dice, batch: str) -> str:
 
 
 def attachment(dice: Dice, ids: IdFactory, filename: str, expires_ms: int) -> dict[str, object]:
-    """One attachment object with an expiring-looking airtableusercontent URL (§4)."""
+    """One attachment object with an expiring-looking airtableusercontent URL."""
 
     def url() -> str:
         return (

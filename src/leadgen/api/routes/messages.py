@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-import orjson
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from leadgen.api.deps import MessageWriter, Reader, Reviewer, TenantConn
 from leadgen.api.errors import ApiError, not_found
-from leadgen.api.preconditions import IfMatch, IfMatchHeader, etag, required
-from leadgen.api.responses import (
-    decode_cursor,
-    encode_cursor,
-    json_response,
-    raw_json_response,
+from leadgen.api.listing import decode_cursor, encode_cursor, like
+from leadgen.api.message_versions import (
+    CHANGE_ATTEMPTS,
+    current_doc,
+    holds,
+    message_response,
+    version_conflict,
 )
+from leadgen.api.preconditions import IfMatchHeader, required
+from leadgen.api.responses import json_response
 from leadgen.api.routes import errors, precondition_errors
 from leadgen.api.schemas import (
     STATUSES,
@@ -35,43 +37,7 @@ router = APIRouter(prefix="/api/messages", tags=["messages"], responses=errors()
 sql = queries("api/messages")
 FIRST_RANK = -(2**31)  # below every review_rank: the keyset start of the first page
 FIRST_ID = UUID(int=0)
-# How often a change whose If-Match still holds is tried again after another change committed
-# first (each miss is someone else's success, so this bounds only starvation). A single tag
-# fails on the second look; `*` holds every time, so 20 concurrent `*` edits all apply.
-CHANGE_ATTEMPTS = 100
 ITEM_KEYS = tuple(MessageOut.model_fields)
-
-
-def like(q: str | None) -> str | None:
-    """An ILIKE pattern matching `q` literally anywhere."""
-    if q is None or not q.strip():
-        return None
-    escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-async def current_doc(conn: Any, tenant_id: UUID, message_id: UUID) -> Any:
-    row = await sql.message_doc(conn, tenant_id=tenant_id, id=message_id)
-    if row is None:
-        raise not_found("message")
-    return row
-
-
-def message_response(row: Any, status: int = 200) -> Response:
-    return raw_json_response(row["doc"], status=status, headers={"ETag": etag(row["version"])})
-
-
-def version_conflict(row: Any) -> ApiError:
-    return ApiError(412, "version_conflict",
-                    "someone else changed this message since you loaded it",
-                    hint="review the current version (in `current`) and apply your change again",
-                    extra={"current": orjson.loads(row["doc"])},
-                    headers={"ETag": etag(row["version"])})
-
-
-def holds(condition: IfMatch | None, row: Any) -> bool:
-    """Whether an If-Match (or its absence) allows changing the message as it is in `row`."""
-    return condition is None or condition.matches(str(row["version"]))
 
 
 @router.get("", response_model=MessagePage)

@@ -10,15 +10,9 @@ from starlette.responses import Response
 
 from leadgen.api.deps import Reader, TenantConn
 from leadgen.api.errors import not_found
-from leadgen.api.responses import (
-    decode_cursor,
-    encode_cursor,
-    json_response,
-    raw_json_response,
-    rows,
-)
+from leadgen.api.listing import decode_cursor, encode_cursor, like
+from leadgen.api.responses import json_response, raw_json_response, rows
 from leadgen.api.routes import errors
-from leadgen.api.routes.messages import like
 from leadgen.api.schemas import AuditTable
 from leadgen.api.schemas_records import (
     AuditEntry,

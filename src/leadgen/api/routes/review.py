@@ -10,10 +10,7 @@ from starlette.responses import Response
 
 from leadgen.api.deps import Reviewer, TenantConn
 from leadgen.api.errors import ApiError
-from leadgen.api.preconditions import IfMatch, IfMatchHeader
-from leadgen.api.responses import json_response
-from leadgen.api.routes import precondition_errors
-from leadgen.api.routes.messages import (
+from leadgen.api.message_versions import (
     CHANGE_ATTEMPTS,
     current_doc,
     holds,
@@ -21,6 +18,9 @@ from leadgen.api.routes.messages import (
     sql,
     version_conflict,
 )
+from leadgen.api.preconditions import IfMatch, IfMatchHeader
+from leadgen.api.responses import json_response
+from leadgen.api.routes import precondition_errors
 from leadgen.api.schemas import (
     ApproveIn,
     BulkApproveIn,
