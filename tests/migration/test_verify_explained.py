@@ -169,6 +169,7 @@ def every_reject_records() -> dict[str, list[dict[str, Any]]]:
                   "batch_name": ["batch-2"], "Job Title": "CEO\x00"}),
         ("ctK6", {"Company": [BETA], "Owner": [MICHAL], "batch_name": [""]}),
         ("ctK7", {"Company": [rid("coGamma")], "Owner": [MICHAL], "batch_name": ["batch-2"]}),
+        ("ctK8", {"Company": [BETA], "Owner": "Michal", "batch_name": ["batch-2"]}),
     ]
     base["Contacts"] += [{"id": rid(tag), "fields": {"Full Name": tag, **f}}
                          for tag, f in contact]

@@ -16,6 +16,11 @@ from collections import Counter
 from typing import Any
 
 from leadgen.errors import LeadgenError
+from leadgen.migration.verify_mapped import (
+    CONTACTS_READ,
+    OWNED_CONTACTS_READ,
+    STATS_READ,
+)
 from leadgen.migration.verify_queries import (
     QueryCheck,
     QueryContext,
@@ -80,9 +85,10 @@ async def _contacts_or_companies(ctx: QueryContext, name: str, sql: str, needle:
     for batch in batches:
         pg.update((r["airtable_record_id"], None) for r in await _run(ctx, sql, batch, owner))
     selected = [select_contacts(view, needle, owner) for view in ctx.views()]
+    reads = OWNED_CONTACTS_READ if owner else CONTACTS_READ
     if not companies:
         raw, mapped = (dict.fromkeys(contacts) for contacts in selected)
-        compare(check, raw, mapped, pg, contact_reasons(ctx))
+        compare(check, raw, mapped, pg, contact_reasons(ctx, reads))
         return check
     # company → the selected contacts that reach it (on either side)
     reached: list[dict[str, list[str]]] = []
@@ -95,10 +101,11 @@ async def _contacts_or_companies(ctx: QueryContext, name: str, sql: str, needle:
         reached.append(found)
 
     def explain(company_id: str) -> str | None:
-        reasons = [ctx.mapped.explain("Companies", company_id)]
+        company_reads = {**reads, "Contacts": (*reads["Contacts"], "Company")}
+        reasons = [ctx.mapped.explain("Companies", company_id, company_reads)]
         for contact in dict.fromkeys(reached[0].get(company_id, []) +
                                      reached[1].get(company_id, [])):
-            why = ctx.mapped.explain("Contacts", contact)
+            why = ctx.mapped.explain("Contacts", contact, company_reads)
             reasons.append(f"through contact {contact}: {why}" if why else None)
         return "; ".join(r for r in reasons if r) or None
 
@@ -121,7 +128,7 @@ async def _stats(ctx: QueryContext, sql: str, needle: str, batches: list[str]) -
                 ctx.conn, tenant_id=ctx.tenant_id, batch_id=b["id"])):
             pg[r["airtable_record_id"]] = (r["status"], r["tier"])
     raw, mapped = company_groups(ctx, needle)
-    compare(check, raw, mapped, pg, contact_reasons(ctx))
+    compare(check, raw, mapped, pg, contact_reasons(ctx, STATS_READ))
     compare_groups(check, mapped, pg_groups)
     check.postgres = sum(pg_groups.values())
     return check

@@ -15,10 +15,12 @@ code), put back into Airtable's cell shape:
 A record that loads no row is absent from the view. `MappedBase.changes(table, record)` names
 each deliberate change of a record's queried cells (a reject, merged or several batch names,
 an owner taken from legacy text, an empty select loaded as the column's default, a
-normalised value, extra links dropped), and `explain` adds the changes of the records it
-links to. The query modules then report: a record where PostgreSQL differs from the mapped
-view is unexpected; a record where only the raw snapshot differs is explained, with these
-reasons. The explanation never covers a difference between PostgreSQL and the mapped view.
+normalised value, extra links dropped); `explain` gives those of the fields one query reads,
+and those of the records its read links name. The query modules then report: a record where
+PostgreSQL differs from the mapped view is unexpected; a record where only the raw snapshot
+differs is explained, with these reasons (or unexpected when none of the fields the query
+reads changed). The explanation never covers a difference between PostgreSQL and the mapped
+view.
 """
 
 from __future__ import annotations
@@ -34,14 +36,18 @@ from leadgen.migration.mapping import FieldMapping, Mapping
 from leadgen.migration.transform import Transformed
 from leadgen.migration.verify_base import BaseView
 
-# The fields the workflow queries read (verify_queries.py, verify_library.py), by table;
-# every mapped table's primary field is added (a link shows it inside a formula).
-QUERIED: dict[str, tuple[str, ...]] = {
-    "Contacts": ("batch_name", "processed_enrich", "Owner", "Company"),
-    "Companies": ("Status", "Tier"),
-    "Messages": ("Owner", "Status", "Contact"),
-}
-LINKS_FOLLOWED = ("Owner", "Company", "Contact")  # one hop, for the reasons of a record
+Reads = dict[str, tuple[str, ...]]  # what one query reads: Airtable table → fields
+# What the workflow queries read (verify_queries.py, verify_library.py); a link's target
+# shows its primary field inside a formula ({Owner}='Michal' reads Owners.Name).
+CONTACTS_READ: Reads = {"Contacts": ("batch_name", "processed_enrich"), "Owners": ("Name",)}
+OWNED_CONTACTS_READ: Reads = {"Contacts": ("batch_name", "processed_enrich", "Owner"),
+                              "Owners": ("Name",)}
+STATS_READ: Reads = {"Contacts": ("batch_name", "Company"), "Companies": ("Status", "Tier")}
+DRAFTS_READ: Reads = {"Messages": ("Owner", "Status", "Contact"), "Owners": ("Name",)}
+# The fields the mapped view carries, by table (every mapped table's primary field too).
+QUERIED: Reads = {t: tuple(dict.fromkeys(f for r in (OWNED_CONTACTS_READ, STATS_READ, DRAFTS_READ)
+                                         for f in r.get(t, ())))
+                  for t in ("Contacts", "Companies", "Messages", "Owners")}
 
 
 def _empty(value: Any) -> bool:
@@ -56,7 +62,7 @@ class MappedBase:
     loaded: dict[tuple[str, str, str], Any]  # (Airtable table, record, field) → PG value
     fields: dict[str, tuple[FieldMapping, ...]]  # Airtable table → the mapped fields
     rejects: dict[tuple[str, str], list[Reject]] = field(default_factory=dict)
-    _changes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    _changes: dict[tuple[str, str], list[tuple[str | None, str]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, raw: BaseView, mapping: Mapping, transformed: Transformed) -> MappedBase:
@@ -113,28 +119,36 @@ class MappedBase:
     def loaded_value(self, table: str, rec_id: str, name: str) -> Any:
         return self.loaded.get((table, rec_id, name))
 
-    def changes(self, table: str, rec_id: str) -> list[str]:
-        """Every deliberate change the mapping made to the queried cells of one record."""
+    def changes(self, table: str, rec_id: str) -> list[tuple[str | None, str]]:
+        """(field, why) of every deliberate change the mapping made to the queried cells of
+        one record; field None: the record loads no row at all."""
         key = (table, rec_id)
         found = self._changes.get(key)
         if found is None:
             found = self._changes[key] = self._find_changes(table, rec_id)
         return found
 
-    def explain(self, table: str, rec_id: str) -> str | None:
-        """The record's own changes and those of the records its queried links name (on
-        either side); None when the mapping changed nothing a query reads."""
-        reasons = list(self.changes(table, rec_id))
-        for name in LINKS_FOLLOWED:
+    def explain(self, table: str, rec_id: str, reads: Reads) -> str | None:
+        """Why the mapping answers a query otherwise than the raw snapshot for this record:
+        its changes to the fields the query reads (`reads`: Airtable table → fields), and
+        those of the records its read links name (on either side). None when there are none.
+        """
+        reasons = self._reasons(table, rec_id, reads)
+        for name in reads.get(table, ()):
             for linked_table, linked in self._links(table, rec_id, name):
                 reasons.extend(f"through {name} {linked}: {why}"
-                               for why in self.changes(linked_table, linked))
+                               for why in self._reasons(linked_table, linked, reads))
         return "; ".join(dict.fromkeys(reasons)) or None
+
+    def _reasons(self, table: str, rec_id: str, reads: Reads) -> list[str]:
+        wanted = reads.get(table, ())
+        return [why for name, why in self.changes(table, rec_id)
+                if name is None or name in wanted]
 
     def _links(self, table: str, rec_id: str, name: str) -> list[tuple[str, str]]:
         try:
             f = self.mapping.table(table).field(name)
-        except (MappingError, KeyError):
+        except MappingError:
             return []
         if f.kind != "link" or f.linked_table is None or table not in self.fields:
             return []
@@ -145,7 +159,7 @@ class MappedBase:
             ids.extend(cell[:1] if isinstance(cell, list) else [])
         return [(f.linked_table, i) for i in dict.fromkeys(ids) if isinstance(i, str)]
 
-    def _find_changes(self, table: str, rec_id: str) -> list[str]:
+    def _find_changes(self, table: str, rec_id: str) -> list[tuple[str | None, str]]:
         rec = self.raw.records.get(table, {}).get(rec_id)
         if rec is None or table not in self.fields:
             return []
@@ -153,17 +167,17 @@ class MappedBase:
         if rec_id not in self.view.records.get(table, {}):
             whole = [r for r in rejects if r.field is None] or rejects
             why = "; ".join(r.reason for r in whole) or "the mapping loads no row for it"
-            return [f"{table} {rec_id} was not loaded ({why})"]
-        out = []
+            return [(None, f"{table} {rec_id} was not loaded ({why})")]
+        out: list[tuple[str | None, str]] = []
         for f in self.fields[table]:
             raw = self.raw.cell(table, rec, f.name)
             mapped = self.view.cell(table, self.view.records[table][rec_id], f.name)
-            if _same(f, self, table, rec, rec_id, raw, mapped):
+            if _same(f, self, table, rec_id, raw, mapped):
                 continue
             own = [r.reason for r in rejects if r.field == f.name]
             why = ("reject: " + "; ".join(own)) if own else self._rule(table, rec_id, f, raw,
                                                                         mapped)
-            out.append(f"{table}.{f.name} of {rec_id}: {why}")
+            out.append((f.name, f"{table}.{f.name} of {rec_id}: {why}"))
         return out
 
     def _rule(self, table: str, rec_id: str, f: FieldMapping, raw: Any, mapped: Any) -> str:
@@ -188,7 +202,7 @@ class MappedBase:
         return f"Airtable {raw!r} was loaded as {loaded!r}"
 
 
-def _same(f: FieldMapping, mb: MappedBase, table: str, rec: Record, rec_id: str, raw: Any,
+def _same(f: FieldMapping, mb: MappedBase, table: str, rec_id: str, raw: Any,
           mapped: Any) -> bool:
     if f.kind == "enum":
         return bool(mb.label(table, f.name, raw) == mb.loaded_value(table, rec_id, f.name))

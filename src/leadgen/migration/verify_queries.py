@@ -32,7 +32,13 @@ import asyncpg
 from leadgen.migration.coverage import Catalog
 from leadgen.migration.mapping import Mapping
 from leadgen.migration.verify_base import BaseView
-from leadgen.migration.verify_mapped import MappedBase
+from leadgen.migration.verify_mapped import (
+    DRAFTS_READ,
+    OWNED_CONTACTS_READ,
+    STATS_READ,
+    MappedBase,
+    Reads,
+)
 from leadgen.migration.verify_rows import all_rows
 from leadgen.sql import queries
 
@@ -146,8 +152,8 @@ def select_contacts(view: BaseView, needle: str, owner: str | None) -> dict[str,
     return view.select("Contacts", contacts_formula(needle, owner), within=unowned)
 
 
-def contact_reasons(ctx: QueryContext) -> Callable[[str], str | None]:
-    return lambda rec_id: ctx.mapped.explain("Contacts", rec_id)
+def contact_reasons(ctx: QueryContext, reads: Reads) -> Callable[[str], str | None]:
+    return lambda rec_id: ctx.mapped.explain("Contacts", rec_id, reads)
 
 
 async def orchestrator(ctx: QueryContext, needle: str, owner: str) -> QueryCheck:
@@ -162,7 +168,7 @@ async def orchestrator(ctx: QueryContext, needle: str, owner: str) -> QueryCheck
             ctx.conn, tenant_id=ctx.tenant_id, batch_id=b["id"], owner_name=owner))
         pg.update((r["airtable_record_id"], None) for r in rows)
     raw, mapped = (dict.fromkeys(select_contacts(v, needle, owner)) for v in ctx.views())
-    compare(check, raw, mapped, pg, contact_reasons(ctx))
+    compare(check, raw, mapped, pg, contact_reasons(ctx, OWNED_CONTACTS_READ))
     return check
 
 
@@ -217,7 +223,7 @@ async def batch_stats(ctx: QueryContext, needle: str) -> QueryCheck:
                                                    batch_id=b["id"])):
             pg_groups[(r["status"], r["tier"])] += r["count"]
     raw, mapped = company_groups(ctx, needle)
-    compare(check, raw, mapped, pg, contact_reasons(ctx))
+    compare(check, raw, mapped, pg, contact_reasons(ctx, STATS_READ))
     compare_groups(check, mapped, pg_groups)
     return check
 
@@ -234,7 +240,7 @@ async def owner_drafts(ctx: QueryContext, owner: str) -> QueryCheck:
         rows = await all_rows(q.plan_owner_drafts(ctx.conn, tenant_id=ctx.tenant_id, owner_id=oid))
         pg.update((r["airtable_record_id"], None) for r in rows)
     raw, mapped = (dict.fromkeys(v.select("Messages", formula)) for v in ctx.views())
-    compare(check, raw, mapped, pg, lambda r: ctx.mapped.explain("Messages", r))
+    compare(check, raw, mapped, pg, lambda r: ctx.mapped.explain("Messages", r, DRAFTS_READ))
     return check
 
 
