@@ -25,6 +25,7 @@ view.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -55,6 +56,33 @@ def _empty(value: Any) -> bool:
 
 
 @dataclass
+class MappedView(BaseView):
+    """The mapped records, answering a formula the cheap way: a record whose cells (and
+    whose linked records) the mapping left as they were answers as it does in `raw` (already
+    evaluated there); only the others are evaluated again. `differs(table)` names those."""
+
+    raw: BaseView | None = None
+    differs: Callable[[str], set[str]] | None = None
+
+    def select(self, table: str, formula: str,
+               within: dict[str, Record] | None = None) -> dict[str, Record]:
+        if self.raw is None or self.differs is None:
+            return super().select(table, formula, within)
+        key = (self.table(table)["id"], formula)
+        found = self._cache.get(key)
+        if found is None:
+            name = self.table(table)["name"]
+            rows = self.records.get(name, {})
+            differs = self.differs(name)
+            found = {r: rows[r] for r in self.raw.select(table, formula)
+                     if r in rows and r not in differs}
+            found.update(self.evaluate(table, formula, {r: rows[r] for r in differs
+                                                        if r in rows}))
+            self._cache[key] = found
+        return found
+
+
+@dataclass
 class MappedBase:
     raw: BaseView
     mapping: Mapping
@@ -63,6 +91,7 @@ class MappedBase:
     fields: dict[str, tuple[FieldMapping, ...]]  # Airtable table → the mapped fields
     rejects: dict[tuple[str, str], list[Reject]] = field(default_factory=dict)
     _changes: dict[tuple[str, str], list[tuple[str | None, str]]] = field(default_factory=dict)
+    _differs: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, raw: BaseView, mapping: Mapping, transformed: Transformed) -> MappedBase:
@@ -100,8 +129,47 @@ class MappedBase:
                         cells[str(f.field_id)] = cell
                 out[rec_id] = {**rec, "fields": cells}
             records[table] = out
-        return cls(raw, mapping, BaseView(schema=raw.schema, records=records), loaded, fields,
-                   rejects)
+        view = MappedView(schema=raw.schema, records=records, raw=raw)
+        mapped = cls(raw, mapping, view, loaded, fields, rejects)
+        view.differs = mapped.differs
+        return mapped
+
+    def differs(self, table: str) -> set[str]:
+        """Records of `table` a formula may answer otherwise than in the raw snapshot: not
+        loaded, a carried cell not as it was, or a carried link naming such a record."""
+        found = self._differs.get(table)
+        if found is None:
+            found = self._differs[table] = set(self._own_differences(table))
+            mapped = self.view.records.get(table, {})
+            for f in self.fields.get(table, ()):
+                if f.kind != "link" or f.linked_table is None:
+                    continue
+                targets = self._own_differences(f.linked_table)
+                if not targets:
+                    continue
+                for rec_id, rec in self.raw.records.get(table, {}).items():
+                    cells = [(rec.get("fields") or {}).get(str(f.field_id)),
+                             (mapped.get(rec_id, {}).get("fields") or {}).get(str(f.field_id))]
+                    if any(isinstance(c, list) and targets.intersection(c) for c in cells):
+                        found.add(rec_id)
+        return found
+
+    def _own_differences(self, table: str) -> set[str]:
+        fields = self.fields.get(table, ())
+        mapped = self.view.records.get(table, {})
+        out = set()
+        for rec_id, rec in self.raw.records.get(table, {}).items():
+            after = mapped.get(rec_id)
+            if after is None:
+                out.add(rec_id)
+                continue
+            before, now = rec.get("fields") or {}, after.get("fields") or {}
+            for f in fields:
+                a, b = before.get(str(f.field_id)), now.get(str(f.field_id))
+                if a != b and not (_empty(a) and _empty(b)):
+                    out.add(rec_id)
+                    break
+        return out if fields else set()
 
     def label(self, table: str, name: str, value: Any) -> str | None:
         """A raw select cell as the enum label the mapping gives its choice (None when empty;
@@ -169,9 +237,10 @@ class MappedBase:
             why = "; ".join(r.reason for r in whole) or "the mapping loads no row for it"
             return [(None, f"{table} {rec_id} was not loaded ({why})")]
         out: list[tuple[str | None, str]] = []
+        after = self.view.records[table][rec_id].get("fields") or {}
         for f in self.fields[table]:
-            raw = self.raw.cell(table, rec, f.name)
-            mapped = self.view.cell(table, self.view.records[table][rec_id], f.name)
+            raw = (rec.get("fields") or {}).get(str(f.field_id))
+            mapped = after.get(str(f.field_id))
             if _same(f, self, table, rec_id, raw, mapped):
                 continue
             own = [r.reason for r in rejects if r.field == f.name]
