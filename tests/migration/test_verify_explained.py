@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mig_helpers import make_snapshot, rid
+from mig_helpers import make_snapshot, rid, tamper_first_row
 from sync_fixtures import (
     Migrated,
     migrate_generated,
@@ -201,3 +201,28 @@ async def test_every_kind_of_reject_migrates_and_verifies(database_url: str,
         assert why in reasons, why
     done = run_cli(m.url, "verify", "--snapshot", str(m.snapshot), "--tenant", m.slug)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+async def test_empty_select_loaded_as_the_default_explains_the_drafts(
+        database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mapping that loads an empty Messages.Status as the column's DDL default ('draft'):
+    the message is a draft in PostgreSQL only, and that is explained, not unexpected."""
+    owner, contact, message = rid("ownMichal"), rid("ctOne"), rid("msgNoStatus")
+    snap = make_snapshot(tmp_path / "snap", {
+        "Owners": [{"id": owner, "fields": {"Name": "Michal"}}],
+        "Contacts": [{"id": contact, "fields": {"Full Name": "One", "Owner": [owner],
+                                                "batch_name": ["batch-2"]}}],
+        "Messages": [{"id": message, "fields": {"Contact": [contact], "Owner": [owner],
+                                                "Body": "b", "Channel": "Email"}}],
+    })
+    tamper_first_row(monkeypatch, "messages", "status", "draft")  # both migrate and verify
+    m = migrate(database_url, snap)
+    report = await verify_tenant(m.url, m.snapshot, m.slug)
+    assert unexpected(report) == [] and report.differences == []
+    [drafts] = [q for q in report.queries if q.name == "messages dashboard: drafts of Michal"]
+    assert (drafts.airtable, drafts.mapped, drafts.postgres) == (0, 1, 1)
+    assert drafts.explained == [{
+        "record": message, "side": "postgres only", "expected": "absent",
+        "actual": "in the result",
+        "reason": f"Messages.Status of {message}: the empty select was loaded as the default "
+                  "'draft' of messages.status"}]

@@ -36,7 +36,7 @@ async def mapped_base(url: str, root: Path) -> MappedBase:
         await conn.close()
     mapping = load_mapping(None, schema=snap.schema)
     transformed = transform_snapshot(snap, mapping, catalog, uuid.uuid4())
-    return MappedBase.build(BaseView.from_snapshot(snap), mapping, transformed)
+    return MappedBase.build(BaseView.from_snapshot(snap), mapping, transformed, catalog)
 
 
 async def test_mapped_view_answers_like_a_full_evaluation(database_url: str,

@@ -88,7 +88,8 @@ async def verify_tenant(
             await _expected_rejects(conn, tenant_id, transformed, report)
             base = BaseView.from_snapshot(snap)
             ctx = QueryContext(conn, tenant_id, base,
-                               MappedBase.build(base, mapping, transformed), catalog)
+                               MappedBase.build(base, mapping, transformed, catalog),
+                               catalog)
             report.queries = await plan_checks(ctx)
             lib_checks, report.library = await library_checks(ctx)
             report.queries.extend(lib_checks)

@@ -32,6 +32,8 @@ from uuid import UUID
 
 from leadgen.airtable.snapshot import Record
 from leadgen.errors import MappingError
+from leadgen.migration.convert import constant_default
+from leadgen.migration.coverage import Catalog
 from leadgen.migration.ledger import Reject
 from leadgen.migration.mapping import FieldMapping, Mapping
 from leadgen.migration.transform import Transformed
@@ -90,11 +92,13 @@ class MappedBase:
     loaded: dict[tuple[str, str, str], Any]  # (Airtable table, record, field) → PG value
     fields: dict[str, tuple[FieldMapping, ...]]  # Airtable table → the mapped fields
     rejects: dict[tuple[str, str], list[Reject]] = field(default_factory=dict)
+    catalog: Catalog | None = None
     _changes: dict[tuple[str, str], list[tuple[str | None, str]]] = field(default_factory=dict)
     _differs: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, raw: BaseView, mapping: Mapping, transformed: Transformed) -> MappedBase:
+    def build(cls, raw: BaseView, mapping: Mapping, transformed: Transformed,
+              catalog: Catalog) -> MappedBase:
         rejects: dict[tuple[str, str], list[Reject]] = {}
         for r in transformed.ledger.rejects:
             rejects.setdefault((r.table, r.record_id), []).append(r)
@@ -130,7 +134,7 @@ class MappedBase:
                 out[rec_id] = {**rec, "fields": cells}
             records[table] = out
         view = MappedView(schema=raw.schema, records=records, raw=raw)
-        mapped = cls(raw, mapping, view, loaded, fields, rejects)
+        mapped = cls(raw, mapping, view, loaded, fields, rejects, catalog)
         view.differs = mapped.differs
         return mapped
 
@@ -265,7 +269,13 @@ class MappedBase:
         if f.kind == "link" and isinstance(raw, list) and len(raw) > 1:
             return f"{len(raw)} records linked; the schema keeps the first"
         if f.kind == "enum" and _empty(raw):
-            return f"an empty select was loaded as the column's default {loaded!r}"
+            column = self.catalog.column(str(f.target_table), str(f.column)) if (
+                self.catalog is not None) else None
+            known, default = constant_default(column) if column is not None else (False, None)
+            if known and str(default) == str(loaded):
+                return (f"the empty select was loaded as the default {loaded!r} of "
+                        f"{f.target_table}.{f.column}")
+            return f"the empty select was loaded as {loaded!r}"
         if f.transform == "domain":
             return f"domain {raw!r} normalised to {loaded!r}"
         return f"Airtable {raw!r} was loaded as {loaded!r}"
