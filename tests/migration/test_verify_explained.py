@@ -81,6 +81,7 @@ async def test_unknown_tier_choice_explains_the_batch_stats(
     done = run_cli(m.url, "verify", "--snapshot", str(m.snapshot), "--tenant", m.slug,
                    "--report", str(tmp_path / "report.json"))
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "explained query differences" in " ".join(done.stdout.split())
     assert DIAMOND in (tmp_path / "report.json").read_text("utf-8")
 
 
