@@ -8,8 +8,9 @@
 2. every target table: row counts, then every row and every mapped column compared with the
    tenant's rows (links are FK columns and junction rows, named by Airtable record); rows in
    the tenant that no snapshot record explains are orphans (verify_rows.py);
-3. the workflow queries, SQL against the formula over the snapshot (verify_queries.py,
-   verify_library.py);
+3. the workflow queries, SQL against the formula over what the mapping made of each record
+   (verify_mapped.py); where the raw snapshot answers otherwise, the mapping's deliberate
+   changes explain it (verify_queries.py, verify_library.py);
 4. the cutover verdict: a recent successful sync cycle, no unexpected difference, a ledger
    with nothing unaccounted (cutover.py).
 `--sample N` compares N random records per Airtable table (counts and queries stay complete).
@@ -40,6 +41,7 @@ from leadgen.migration.rules import row_id
 from leadgen.migration.transform import Transformed, transform_snapshot
 from leadgen.migration.verify_base import BaseView
 from leadgen.migration.verify_library import library_checks
+from leadgen.migration.verify_mapped import MappedBase
 from leadgen.migration.verify_queries import QueryContext, plan_checks
 from leadgen.migration.verify_report import TableCount, VerifyReport
 from leadgen.migration.verify_rows import (
@@ -85,8 +87,9 @@ async def verify_tenant(
                                 sample, seed)
             await _expected_rejects(conn, tenant_id, transformed, report)
             base = BaseView.from_snapshot(snap)
-            ctx = QueryContext(conn, tenant_id, base, mapping, catalog, rejects={
-                (r.table, r.record_id, r.field) for r in transformed.ledger.rejects})
+            ctx = QueryContext(conn, tenant_id, base,
+                               MappedBase.build(base, mapping, transformed, catalog),
+                               catalog)
             report.queries = await plan_checks(ctx)
             lib_checks, report.library = await library_checks(ctx)
             report.queries.extend(lib_checks)

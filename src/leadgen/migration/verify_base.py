@@ -104,12 +104,15 @@ class BaseView:
         key = (self.table(table)["id"], formula)
         found = self._cache.get(key)
         if found is None:
-            predicate = compile_filter(formula, self.table(table),
-                                       link_display=self.link_display)
             rows = within if within is not None else self.records.get(
                 self.table(table)["name"], {})
-            found = self._cache[key] = {rid: rec for rid, rec in rows.items() if predicate(rec)}
+            found = self._cache[key] = self.evaluate(table, formula, rows)
         return found
+
+    def evaluate(self, table: str, formula: str, rows: dict[str, Record]) -> dict[str, Record]:
+        """The records of `rows` that match `formula` (not cached)."""
+        predicate = compile_filter(formula, self.table(table), link_display=self.link_display)
+        return {rid: rec for rid, rec in rows.items() if predicate(rec)}
 
     def first_link(self, table: str, record: Record, name: str) -> Record | None:
         """The first record a link cell points at (None when empty or dangling)."""

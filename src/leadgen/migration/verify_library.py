@@ -4,8 +4,10 @@ search each one replaces (the same formula over the snapshot).
 Record-set queries are compared like the plan's (verify_queries.py): the library filters by
 the promoted batch's *name* (`b.name = $2`) where the workflow's formula does a substring
 FIND over the batch names, so each query runs for every batch whose name contains the
-needle. Point lookups by id (`get_…^`) return what the cell comparison already proved; write
-queries are not reads. Both are listed with that status, never silently skipped.
+needle; PostgreSQL is held to the formula over what the mapping made of each record, and
+what differs only from the raw snapshot is explained by the mapping's changes. Point lookups
+by id (`get_…^`) return what the cell comparison already proved; write queries are not
+reads. Both are listed with that status, never silently skipped.
 """
 
 from __future__ import annotations
@@ -14,13 +16,20 @@ from collections import Counter
 from typing import Any
 
 from leadgen.errors import LeadgenError
+from leadgen.migration.verify_mapped import (
+    CONTACTS_READ,
+    OWNED_CONTACTS_READ,
+    STATS_READ,
+)
 from leadgen.migration.verify_queries import (
     QueryCheck,
     QueryContext,
     _batches,
-    _contact_reasons,
-    _diff_sets,
     batch_formula,
+    company_groups,
+    compare,
+    compare_groups,
+    contact_reasons,
     contacts_formula,
     plan_parameters,
     select_contacts,
@@ -72,76 +81,54 @@ async def _contacts_or_companies(ctx: QueryContext, name: str, sql: str, needle:
     check = QueryCheck(f"n8n {name}: *{needle}*{who}",
                        formula + (" → Company" if companies else ""),
                        f"sql/n8n {name} for batches {batches}")
-    pg: set[str] = set()
+    pg: dict[str, Any] = {}
     for batch in batches:
-        pg.update(r["airtable_record_id"] for r in await _run(ctx, sql, batch, owner))
-    contacts = select_contacts(ctx, needle, owner)
-    names = set(batches)
-    fields = ("Owner",) if owner else ()
+        pg.update((r["airtable_record_id"], None) for r in await _run(ctx, sql, batch, owner))
+    selected = [select_contacts(view, needle, owner) for view in ctx.views()]
+    reads = OWNED_CONTACTS_READ if owner else CONTACTS_READ
     if not companies:
-        _diff_sets(check, set(contacts), pg,
-                   lambda r: _contact_reasons(ctx, r, needle, names, owner_fields=fields))
+        raw, mapped = (dict.fromkeys(contacts) for contacts in selected)
+        compare(check, raw, mapped, pg, contact_reasons(ctx, reads))
         return check
-    reached: dict[str, list[str]] = {}
-    for rec_id, rec in contacts.items():
-        company = ctx.base.first_link("Contacts", rec, "Company")
-        if company is not None:
-            reached.setdefault(company["id"], []).append(rec_id)
-    linked: dict[str, list[str]] = {}
-    company_field = ctx.base.field_id("Companies", "Contacts")
-    for rec_id in pg - set(reached):
-        company = ctx.base.records["Companies"].get(rec_id)
-        linked[rec_id] = list(((company or {}).get("fields") or {}).get(company_field) or [])
+    # company → the selected contacts that reach it (on either side)
+    reached: list[dict[str, list[str]]] = []
+    for view, contacts in zip(ctx.views(), selected, strict=True):
+        found: dict[str, list[str]] = {}
+        for rec_id, rec in contacts.items():
+            company = view.first_link("Contacts", rec, "Company")
+            if company is not None:
+                found.setdefault(company["id"], []).append(rec_id)
+        reached.append(found)
 
     def explain(company_id: str) -> str | None:
-        for contact in reached.get(company_id, []) + linked.get(company_id, []):
-            why = ctx.rejected("Contacts", contact, ("Company",)) or _contact_reasons(
-                ctx, contact, needle, names, owner_fields=fields)
-            if why:
-                return f"through contact {contact}: {why}"
-        return None
+        company_reads = {**reads, "Contacts": (*reads["Contacts"], "Company")}
+        reasons = [ctx.mapped.explain("Companies", company_id, company_reads)]
+        for contact in dict.fromkeys(reached[0].get(company_id, []) +
+                                     reached[1].get(company_id, [])):
+            why = ctx.mapped.explain("Contacts", contact, company_reads)
+            reasons.append(f"through contact {contact}: {why}" if why else None)
+        return "; ".join(r for r in reasons if r) or None
 
-    _diff_sets(check, set(reached), pg, explain)
+    compare(check, dict.fromkeys(reached[0]), dict.fromkeys(reached[1]), pg, explain)
     return check
 
 
 async def _stats(ctx: QueryContext, sql: str, needle: str, batches: list[str]) -> QueryCheck:
-    """Group counts on both sides, after taking out the contacts that differ for a documented
-    reason (their rows on the PostgreSQL side come from the record-level plan query)."""
+    """Group counts against the mapped answer's; the contacts behind them record by record
+    (their PostgreSQL rows from the record-level plan query)."""
     formula = batch_formula(needle)
     check = QueryCheck(f"n8n batch_stats: *{needle}*", formula + " → Company → Status, Tier",
                        f"sql/n8n batch_stats for batches {batches}")
-    names = set(batches)
-    pg: Counter[tuple[Any, Any]] = Counter()
-    pg_rows: dict[str, tuple[Any, Any]] = {}
+    pg_groups: Counter[tuple[Any, Any]] = Counter()
+    pg: dict[str, Any] = {}
     for b in await _batches(ctx, needle):
         for r in await _run(ctx, sql, b["name"]):
-            pg[(r["status"], r["tier"])] += r["contacts"]
+            pg_groups[(r["status"], r["tier"])] += r["contacts"]
         for r in await all_rows(queries("verify/workflow").plan_batch_stats_records(
                 ctx.conn, tenant_id=ctx.tenant_id, batch_id=b["id"])):
-            pg_rows[r["airtable_record_id"]] = (r["status"], r["tier"])
-    at: Counter[tuple[Any, Any]] = Counter()
-    at_rows: dict[str, tuple[Any, Any]] = {}
-    for rec_id, rec in ctx.base.select("Contacts", formula).items():
-        company = ctx.base.first_link("Contacts", rec, "Company")
-        if company is not None:
-            at_rows[rec_id] = (
-                ctx.label("Companies", "Status", ctx.base.cell("Companies", company, "Status")),
-                ctx.label("Companies", "Tier", ctx.base.cell("Companies", company, "Tier")))
-    check.airtable, check.postgres = len(at_rows), sum(pg.values())
-    explained = {rec_id for rec_id in set(at_rows) | set(pg_rows)
-                 if ctx.rejected("Contacts", rec_id, ("Company",)) or _contact_reasons(
-                     ctx, rec_id, needle, names, owner_fields=())}
-    at.update(v for k, v in at_rows.items() if k not in explained)
-    pg.subtract(v for k, v in pg_rows.items() if k in explained)
-    for rec_id in sorted(explained & (set(at_rows) ^ set(pg_rows))):
-        check.explained.append({"record": rec_id, "side": "group member",
-                                "expected": at_rows.get(rec_id), "actual": pg_rows.get(rec_id),
-                                "reason": _contact_reasons(ctx, rec_id, needle, names,
-                                                           owner_fields=())
-                                or ctx.rejected("Contacts", rec_id, ("Company",))})
-    for group in sorted(set(at) | set(pg), key=str):
-        if at[group] != pg[group]:
-            check.unexpected.append({"record": f"group {group[0]}/{group[1]}", "side": "value",
-                                     "expected": at[group], "actual": pg[group]})
+            pg[r["airtable_record_id"]] = (r["status"], r["tier"])
+    raw, mapped = company_groups(ctx, needle)
+    compare(check, raw, mapped, pg, contact_reasons(ctx, STATS_READ))
+    compare_groups(check, mapped, pg_groups)
+    check.postgres = sum(pg_groups.values())
     return check

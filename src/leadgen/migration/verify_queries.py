@@ -5,10 +5,14 @@ Like for like: the plan's orchestrator formula
     AND(FIND('batch-2',ARRAYJOIN({batch_name})), NOT({processed_enrich}), {Owner}='Michal')
 matches a *substring* of any batch name of a contact, while the SQL filters `batch_id = $2`.
 So the SQL runs once for every promoted batch whose name contains the needle and the record
-sets are united. What remains different is either explained by a documented rule of the
-mapping — a contact in several batches keeps one batch_id (the first), batch spellings merged
-into one batch, an owner taken from the legacy fallback field, a cell that is a reject, an
-empty select loaded as the column's default — or it is an unexpected difference.
+sets are united.
+
+Each formula is evaluated twice: over the raw snapshot (what Airtable answers) and over what
+the mapping made of each record (verify_mapped.py: rejected cells empty, batch spellings
+merged, one batch kept, owners from legacy text, empty selects at the column's default, …).
+PostgreSQL must return exactly the second answer; any record where it does not is an
+unexpected difference. A record where only the raw answer differs is reported as explained,
+with the deliberate changes of the mapping behind it.
 
 The plan's three examples run for every batch choice and owner of the base; the n8n library's
 record-set read queries (when the library exists) run the same way; its point lookups by id
@@ -18,22 +22,29 @@ are covered by the cell comparison and listed as such.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from leadgen.errors import MappingError
-from leadgen.migration.convert import constant_default
 from leadgen.migration.coverage import Catalog
 from leadgen.migration.mapping import Mapping
 from leadgen.migration.verify_base import BaseView
+from leadgen.migration.verify_mapped import (
+    DRAFTS_READ,
+    OWNED_CONTACTS_READ,
+    STATS_READ,
+    MappedBase,
+    Reads,
+)
 from leadgen.migration.verify_rows import all_rows
 from leadgen.sql import queries
 
 PLAN_NEEDLE, PLAN_OWNER = "batch-2", "Michal"
+DRAFT = "{Status}='Draft'"  # the messages dashboard's status filter
+ABSENT = object()  # a record not in a query's result
 
 
 def quote(text: str) -> str:
@@ -43,20 +54,21 @@ def quote(text: str) -> str:
 
 @dataclass
 class QueryCheck:
-    """One query run on both sides."""
+    """One query run on both sides (`mapped`: the formula over what the mapping made)."""
 
     name: str
     formula: str
     sql: str
     airtable: int = 0
     postgres: int = 0
+    mapped: int = 0
     explained: list[dict[str, Any]] = field(default_factory=list)
     unexpected: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "formula": self.formula, "sql": self.sql,
-                "airtable": self.airtable, "postgres": self.postgres,
+                "airtable": self.airtable, "postgres": self.postgres, "mapped": self.mapped,
                 "explained": self.explained, "unexpected": self.unexpected, "note": self.note}
 
 
@@ -64,88 +76,53 @@ class QueryCheck:
 class QueryContext:
     conn: asyncpg.Connection
     tenant_id: UUID
-    base: BaseView
-    mapping: Mapping
+    base: BaseView  # the snapshot as Airtable answers
+    mapped: MappedBase  # the snapshot as the mapping made it
     catalog: Catalog
-    rejects: set[tuple[str, str, str | None]]  # (Airtable table, record id, field or None)
 
-    def rejected(self, table: str, rec_id: str, fields: Iterable[str]) -> str | None:
-        for name in (*fields, None):
-            if (table, rec_id, name) in self.rejects:
-                return f"reject: {table}.{name or '(record)'} of {rec_id} was not loaded"
-        return None
+    @property
+    def mapping(self) -> Mapping:
+        return self.mapped.mapping
 
-    def label(self, table: str, name: str, value: Any) -> str | None:
-        """A select cell as the enum label the mapping loads it as (empty: None, or the
-        column's default when the mapping says empty = "default")."""
-        f = self.mapping.table(table).field(name)
-        if value is None:
-            if f.empty == "default" and f.target_table and f.column:
-                return self.default_of(f.target_table, f.column)  # type: ignore[no-any-return]
-            return None
-        return f.enum_label(str(value)) or f"?{value}"
-
-    def defaulted(self, table: str, rec_id: str, name: str) -> str | None:
-        """Why a record is in a PostgreSQL result it is not in on Airtable: its empty select
-        was loaded as the column's default (the mapping's empty = "default")."""
-        f = self.mapping.table(table).field(name)
-        rec = self.base.records.get(table, {}).get(rec_id)
-        if f.empty != "default" or rec is None or self.base.cell(table, rec, name) is not None:
-            return None
-        assert f.target_table is not None and f.column is not None
-        return (f"empty select: {table}.{name} of {rec_id} was loaded as the default "
-                f"{self.default_of(f.target_table, f.column)!r} of {f.target_table}.{f.column}")
-
-    def default_of(self, table: str, column: str) -> Any:
-        col = self.catalog.column(table, column)
-        known, value = constant_default(col) if col is not None else (False, None)
-        return value if known else None
+    def views(self) -> tuple[BaseView, BaseView]:
+        return self.base, self.mapped.view
 
 
-def _contact_reasons(ctx: QueryContext, rec_id: str, needle: str, sql_batches: set[str],
-                     owner_fields: tuple[str, ...] = ("Owner",)) -> str | None:
-    base = ctx.base
-    rec = base.records["Contacts"].get(rec_id)
-    if rec is None:
-        return None
-    why = ctx.rejected("Contacts", rec_id, ("batch_name", "processed_enrich", *owner_fields))
-    if why:
-        return why
-    names = base.cell("Contacts", rec, "batch_name") or []
-    names = names if isinstance(names, list) else [names]
-    if len({n.strip().casefold() for n in names}) > 1:
-        return (f"contact is in several batches {names}; the schema keeps one batch_id "
-                f"(the first, {names[0]!r})")
-    # A single batch whose spelling is not itself a promoted batch name containing the
-    # needle was merged (case, spaces) into a batch spelled otherwise: FIND sees the raw text.
-    if names and isinstance(names[0], str) and names[0] not in sql_batches:
-        return f"batch name spelled {names[0]!r} was merged into a promoted batch spelled otherwise"
-    owner = mapping_fallback(ctx, "Contacts", "Owner")
-    if owner_fields and not base.cell("Contacts", rec, "Owner") and owner and base.cell(
-            "Contacts", rec, owner):
-        return f"Owner link is empty; the owner comes from the legacy fallback field {owner!r}"
-    return None
+def _shown(value: Any) -> Any:
+    if value is ABSENT:
+        return "absent"
+    return list(value) if isinstance(value, tuple) else value
 
 
-def mapping_fallback(ctx: QueryContext, table: str, name: str) -> str | None:
-    try:
-        return ctx.mapping.table(table).field(name).fallback
-    except MappingError:  # a mapping without that field: nothing to fall back on
-        return None
-
-
-def _diff_sets(check: QueryCheck, airtable: set[str], postgres: set[str],
-               explain: Callable[[str], str | None]) -> None:
-    check.airtable, check.postgres = len(airtable), len(postgres)
-    sides = (("airtable only", airtable - postgres), ("postgres only", postgres - airtable))
-    for side, ids in sides:
-        for rec_id in sorted(ids):
-            item = {"record": rec_id, "side": side,
-                    "expected": "in the result" if side == "airtable only" else "absent",
-                    "actual": "absent" if side == "airtable only" else "in the result"}
-            reason = explain(rec_id)
-            (check.explained if reason else check.unexpected).append(
-                {**item, "reason": reason} if reason else item)
+def compare(check: QueryCheck, raw: dict[str, Any], mapped: dict[str, Any],
+            pg: dict[str, Any], explain: Callable[[str], str | None]) -> None:
+    """Record by record (values: None for a plain record set, else what the query says of
+    the record): PostgreSQL against the mapped answer — any difference is unexpected — and,
+    where those agree, against the raw answer — explained by the mapping's changes."""
+    check.airtable, check.mapped, check.postgres = len(raw), len(mapped), len(pg)
+    for rec_id in sorted(set(raw) | set(mapped) | set(pg)):
+        was, want, have = (side.get(rec_id, ABSENT) for side in (raw, mapped, pg))
+        if want == have and was == have:
+            continue
+        # held to the mapped answer when PostgreSQL misses it; else shown against Airtable's
+        expected = want if want != have else was
+        item: dict[str, Any] = {"record": rec_id}
+        if (expected is ABSENT) != (have is ABSENT):
+            item["side"] = "postgres only" if expected is ABSENT else "airtable only"
+            item["expected"] = "absent" if expected is ABSENT else "in the result"
+            item["actual"] = "absent" if have is ABSENT else "in the result"
+        else:
+            item.update(side="value", expected=_shown(expected), actual=_shown(have))
+        if want != have:
+            if was != want:
+                item["airtable"] = _shown(was)
+            check.unexpected.append(item)
+            continue
+        reason = explain(rec_id)
+        if reason:
+            check.explained.append({**item, "reason": reason})
+        else:
+            check.unexpected.append(item)
 
 
 async def _batches(ctx: QueryContext, needle: str) -> list[asyncpg.Record]:
@@ -166,14 +143,18 @@ def contacts_formula(needle: str, owner: str | None) -> str:
     return "AND(" + ", ".join(parts) + ")"
 
 
-def select_contacts(ctx: QueryContext, needle: str, owner: str | None) -> dict[str, Any]:
+def select_contacts(view: BaseView, needle: str, owner: str | None) -> dict[str, Any]:
     """The contacts the orchestrator formula selects. With an owner, the whole formula is
     evaluated only over the records its leading conjuncts select (no other can match)."""
-    in_batch = ctx.base.select("Contacts", batch_formula(needle))
-    unowned = ctx.base.select("Contacts", contacts_formula(needle, None), within=in_batch)
+    in_batch = view.select("Contacts", batch_formula(needle))
+    unowned = view.select("Contacts", contacts_formula(needle, None), within=in_batch)
     if owner is None:
         return unowned
-    return ctx.base.select("Contacts", contacts_formula(needle, owner), within=unowned)
+    return view.select("Contacts", contacts_formula(needle, owner), within=unowned)
+
+
+def contact_reasons(ctx: QueryContext, reads: Reads) -> Callable[[str], str | None]:
+    return lambda rec_id: ctx.mapped.explain("Contacts", rec_id, reads)
 
 
 async def orchestrator(ctx: QueryContext, needle: str, owner: str) -> QueryCheck:
@@ -182,15 +163,48 @@ async def orchestrator(ctx: QueryContext, needle: str, owner: str) -> QueryCheck
     check = QueryCheck(f"orchestrator: unprocessed contacts of *{needle}* owned by {owner}",
                        formula, f"plan_unprocessed_contacts for batches "
                        f"{[b['name'] for b in batches]}")
-    pg: set[str] = set()
+    pg: dict[str, Any] = {}
     for b in batches:
         rows = await all_rows(queries("verify/workflow").plan_unprocessed_contacts(
             ctx.conn, tenant_id=ctx.tenant_id, batch_id=b["id"], owner_name=owner))
-        pg.update(r["airtable_record_id"] for r in rows)
-    at = set(select_contacts(ctx, needle, owner))
-    names = {b["name"] for b in batches}
-    _diff_sets(check, at, pg, lambda r: _contact_reasons(ctx, r, needle, names))
+        pg.update((r["airtable_record_id"], None) for r in rows)
+    raw, mapped = (dict.fromkeys(select_contacts(v, needle, owner)) for v in ctx.views())
+    compare(check, raw, mapped, pg, contact_reasons(ctx, OWNED_CONTACTS_READ))
     return check
+
+
+def company_groups(ctx: QueryContext, needle: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(raw, mapped): contact → (status, tier) of its first company, for the contacts the
+    batch formula selects; raw selects are shown as the mapping labels their choices."""
+    formula = batch_formula(needle)
+    out: list[dict[str, Any]] = []
+    mb = ctx.mapped
+    for view in ctx.views():
+        found: dict[str, Any] = {}
+        for rec_id, rec in view.select("Contacts", formula).items():
+            company = view.first_link("Contacts", rec, "Company")
+            if company is None:
+                continue
+            if view is ctx.base:
+                found[rec_id] = (mb.raw_value("Companies", company, "Status"),
+                                 mb.raw_value("Companies", company, "Tier"))
+            else:
+                found[rec_id] = (mb.loaded_value("Companies", company["id"], "Status"),
+                                 mb.loaded_value("Companies", company["id"], "Tier"))
+        out.append(found)
+    return out[0], out[1]
+
+
+def compare_groups(check: QueryCheck, mapped: dict[str, Any],
+                   pg_groups: Counter[tuple[Any, Any]]) -> None:
+    """The GROUP BY's counts against the mapped answer's, group by group."""
+    want = Counter(mapped.values())
+    for group in sorted(set(want) | set(pg_groups), key=str):
+        if want[group] != pg_groups[group]:
+            check.unexpected.append({"record": f"group {group[0]}/{group[1]}", "side": "value",
+                                     "expected": want[group], "actual": pg_groups[group]})
+    check.note = "groups: " + ", ".join(f"{s}/{t}: {n}" for (s, t), n in sorted(
+        pg_groups.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))))
 
 
 async def batch_stats(ctx: QueryContext, needle: str) -> QueryCheck:
@@ -200,65 +214,36 @@ async def batch_stats(ctx: QueryContext, needle: str) -> QueryCheck:
                        formula + " → Company → Status, Tier",
                        f"plan_batch_stats for batches {[b['name'] for b in batches]}")
     q = queries("verify/workflow")
-    pg: dict[str, tuple[Any, Any]] = {}
+    pg: dict[str, Any] = {}
     pg_groups: Counter[tuple[Any, Any]] = Counter()
     for b in batches:
         for r in await all_rows(q.plan_batch_stats_records(ctx.conn, tenant_id=ctx.tenant_id,
-                                                  batch_id=b["id"])):
+                                                           batch_id=b["id"])):
             pg[r["airtable_record_id"]] = (r["status"], r["tier"])
         for r in await all_rows(q.plan_batch_stats(ctx.conn, tenant_id=ctx.tenant_id,
                                                    batch_id=b["id"])):
             pg_groups[(r["status"], r["tier"])] += r["count"]
-    base, at = ctx.base, {}
-    companies: dict[str, str] = {}
-    for rec_id, rec in base.select("Contacts", formula).items():
-        company = base.first_link("Contacts", rec, "Company")
-        if company is None:
-            continue
-        companies[rec_id] = company["id"]
-        at[rec_id] = (ctx.label("Companies", "Status", base.cell("Companies", company, "Status")),
-                      ctx.label("Companies", "Tier", base.cell("Companies", company, "Tier")))
-    names = {b["name"] for b in batches}
-
-    def explain(rec_id: str) -> str | None:
-        return ctx.rejected("Contacts", rec_id, ("Company",)) or _contact_reasons(
-            ctx, rec_id, needle, names, owner_fields=())
-
-    _diff_sets(check, set(at), set(pg), explain)
-    defaults = (ctx.default_of("companies", "status"), ctx.default_of("companies", "tier"))
-    for rec_id in sorted(set(at) & set(pg)):
-        if at[rec_id] == pg[rec_id]:
-            continue
-        item = {"record": rec_id, "side": "value", "expected": list(at[rec_id]),
-                "actual": list(pg[rec_id])}
-        why = ctx.rejected("Companies", companies[rec_id], ("Status", "Tier"))
-        if why is None and all(a == p or (a is None and p == d)
-                               for a, p, d in zip(at[rec_id], pg[rec_id], defaults, strict=True)):
-            why = "an empty select of the company was loaded as the column's default"
-        (check.explained if why else check.unexpected).append(
-            {**item, "reason": why} if why else item)
-    if sum(pg_groups.values()) != len(pg):
-        check.unexpected.append({"record": "(groups)", "side": "value",
-                                 "expected": len(pg), "actual": sum(pg_groups.values())})
-    check.note = "groups: " + ", ".join(f"{s}/{t}: {n}" for (s, t), n in sorted(
-        pg_groups.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))))
+    raw, mapped = company_groups(ctx, needle)
+    compare(check, raw, mapped, pg, contact_reasons(ctx, STATS_READ))
+    compare_groups(check, mapped, pg_groups)
     return check
 
 
 async def owner_drafts(ctx: QueryContext, owner: str) -> QueryCheck:
-    formula = f"AND({{Owner}}={quote(owner)}, {{Status}}='Draft')"
+    formula = f"AND({{Owner}}={quote(owner)}, {DRAFT})"
     q = queries("verify/workflow")
     owner_ids = [r["id"] for r in await all_rows(q.owners_named(ctx.conn, tenant_id=ctx.tenant_id,
                                                          owner_name=owner))]
     check = QueryCheck(f"messages dashboard: drafts of {owner}", formula,
                        f"plan_owner_drafts for {len(owner_ids)} owner row(s) named {owner!r}")
-    pg: set[str] = set()
+    pg: dict[str, Any] = {}
     for oid in owner_ids:
         rows = await all_rows(q.plan_owner_drafts(ctx.conn, tenant_id=ctx.tenant_id, owner_id=oid))
-        pg.update(r["airtable_record_id"] for r in rows)
-    at = set(ctx.base.select("Messages", formula))
-    _diff_sets(check, at, pg, lambda r: ctx.rejected(
-        "Messages", r, ("Owner", "Status", "Contact")) or ctx.defaulted("Messages", r, "Status"))
+        pg.update((r["airtable_record_id"], None) for r in rows)
+    # Only a draft can match: the owner's formula runs over the drafts (cached per view).
+    raw, mapped = (dict.fromkeys(v.select("Messages", formula, within=v.select(
+        "Messages", DRAFT))) for v in ctx.views())
+    compare(check, raw, mapped, pg, lambda r: ctx.mapped.explain("Messages", r, DRAFTS_READ))
     return check
 
 

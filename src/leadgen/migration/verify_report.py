@@ -128,15 +128,26 @@ class VerifyReport:
                 d.add_row(j["kind"], j["table"], str(j["record"]), str(j["field"] or ""),
                           _short(j["expected"]), _short(j["actual"]))
             console.print(d)
-        q = Table(title="workflow queries: PostgreSQL vs the formula over the snapshot",
+        q = Table(title="workflow queries: PostgreSQL vs the formula over the snapshot "
+                        "(as mapped: over what the mapping made of each record)",
                   title_justify="left")
-        for name in ("query", "airtable", "postgres", "explained", "unexpected"):
+        for name in ("query", "airtable", "as mapped", "postgres", "explained", "unexpected"):
             q.add_column(name, justify="left" if name == "query" else "right")
         for check in self.queries:
-            q.add_row(check.name, str(check.airtable), str(check.postgres),
+            q.add_row(check.name, str(check.airtable), str(check.mapped), str(check.postgres),
                       str(len(check.explained)),
                       f"[red]{len(check.unexpected)}[/]" if check.unexpected else "0")
         console.print(q)
+        explained = [(c.name, e) for c in self.queries for e in c.explained]
+        if explained:
+            e = Table(title=f"explained query differences ({len(explained)}, first {SHOWN}; "
+                            "the --report file has every reason)", title_justify="left")
+            for name in ("query", "record", "side", "reason"):
+                e.add_column(name)
+            for name, item in explained[:SHOWN]:
+                e.add_row(_short(name), str(item["record"]), item["side"],
+                          _short(item["reason"], 120))
+            console.print(e)
         for entry in self.library:
             if entry["status"] != "compared":
                 console.print(f"  n8n {entry['name']}: {entry['status']}", highlight=False)
