@@ -10,7 +10,6 @@ import sys
 
 import asyncpg
 import typer
-from rich.console import Console
 
 from leadgen import demo
 from leadgen.admin import commands as admin_commands
@@ -21,6 +20,7 @@ from leadgen.db import commands as db_commands
 from leadgen.errors import EXIT_CODES, LeadgenError, SchemaError
 from leadgen.migration import commands as migration_commands
 from leadgen.n8n import commands as n8n_commands
+from leadgen.terminal import console
 
 EPILOG = "Exit codes: " + "; ".join(f"{code} {what}" for code, what in EXIT_CODES.items())
 
@@ -44,7 +44,7 @@ api_commands.register(app)
 
 def main() -> None:
     """Run the CLI; turn our errors into a message and an exit code, never a traceback."""
-    err = Console(stderr=True)
+    err = console(stderr=True)
     try:
         try:
             app()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from leadgen.airtable.export.exporter import ExportOptions, export_base
 from leadgen.airtable.export.pacing import AIRTABLE_PENALTY_SECONDS, AIRTABLE_RATE_LIMIT
@@ -13,6 +12,7 @@ from leadgen.airtable.export.retrying import RetryPolicy
 from leadgen.airtable.snapshot import write_json_atomic
 from leadgen.errors import ConfigError
 from leadgen.settings import get_settings
+from leadgen.terminal import console
 
 
 def export(
@@ -77,9 +77,9 @@ def export(
         token=settings.airtable_token.get_secret_value(),
         endpoint=endpoint or settings.airtable_endpoint,
         options=options,
-        console=Console(stderr=True),
+        console=console(stderr=True),
         show_progress=progress,
     )
-    summary.render(Console())
+    summary.render(console())
     if report is not None:
         write_json_atomic(report, summary.as_dict())
