@@ -30,6 +30,10 @@ app = typer.Typer(
     epilog=EPILOG,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Markdown joins a paragraph's lines and rewraps it at the terminal's width, so a
+    # docstring's line breaks never cut a sentence (typer's "rich" mode keeps them); every
+    # sub-app inherits the root's mode: https://typer.tiangolo.com/tutorial/commands/help/
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("demo")(demo.demo)
