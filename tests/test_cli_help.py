@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 from itertools import pairwise
 from typing import Any
 
@@ -147,3 +148,18 @@ def test_the_checks_catch_a_hard_line_break() -> None:
     filled = [" Each cycle reads what changed since the last one (LAST_MODIFIED_TIME with an",
               " overlap), finds deletions with an id-only scan, and applies both through the"]
     assert _unfilled(filled, WIDTH) == []
+
+
+def test_error_messages_print_brackets_as_typed(tmp_path: Any) -> None:
+    """An error quoting the user's input shows it as typed: `[null]` is not rich markup."""
+    import subprocess
+    import sys
+
+    workflow = tmp_path / "wf.json"
+    workflow.write_text("{}", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "leadgen", "n8n", "convert", str(workflow), "-o",
+         str(tmp_path / "out.json"), "--tenant", "[null]"],
+        capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 2, result.stderr
+    assert "--tenant '[null]' is not a uuid" in result.stderr

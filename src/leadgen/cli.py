@@ -10,6 +10,7 @@ import sys
 
 import asyncpg
 import typer
+from rich.markup import escape
 
 from leadgen import demo
 from leadgen.admin import commands as admin_commands
@@ -65,9 +66,10 @@ def main() -> None:
                 hint="run `leadgen db upgrade` with the same DATABASE_URL, then try again; "
                      "nothing was written") from exc
     except LeadgenError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        # messages quote user input and data: escape() keeps "[null]" from being read as markup
+        err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
         if exc.hint:
-            err.print(f"  [yellow]→[/] {exc.hint}", highlight=False)
+            err.print(f"  [yellow]→[/] {escape(exc.hint)}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")

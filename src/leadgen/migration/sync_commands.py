@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from leadgen.admin.tenants import tenant_id_for
 from leadgen.airtable.export.pacing import AIRTABLE_PENALTY_SECONDS, AIRTABLE_RATE_LIMIT
@@ -71,7 +72,7 @@ def render_status(console: Console, tenant: str, bases: list[dict[str, Any]]) ->
             f"interval {float(b['interval_seconds']):g}s  watermark {b['watermark']}",
             highlight=False)
         if b["last_message"]:
-            console.print(f"  [red]{b['last_message']}[/]", highlight=False)
+            console.print(f"  [red]{escape(b['last_message'])}[/]", highlight=False)
         t = summary_table()
         for name in ("started", "status", "changed", "deleted", "rejected", "requests",
                      "lag s"):
@@ -131,7 +132,7 @@ def sync_command(
         except (AirtableError, DatabaseUnavailable) as exc:
             if once:
                 raise
-            out.print(f"[red]cycle failed:[/] {exc.message} (retrying in {interval:g}s)",
+            out.print(f"[red]cycle failed:[/] {escape(exc.message)} (retrying in {interval:g}s)",
                       highlight=False)
         else:
             out.print(cycle_line(result), highlight=False)
