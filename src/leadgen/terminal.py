@@ -1,15 +1,16 @@
 """The one place that builds rich consoles and summary tables for the terminal.
 
 Every command prints through `console()`, so width is decided once: `COLUMNS` when it is set
-(the variable POSIX shells export, https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/V1_chap08.html),
-the terminal's own width when the stream is a terminal, and 80 columns when output goes to a
-file or a pipe (rich would otherwise borrow the width of whatever terminal stdin is).
+(POSIX's variable for the terminal's width in columns,
+https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/V1_chap08.html), the terminal's
+own width when the stream is a terminal, and 80 columns when output goes to a file or a pipe
+(rich would otherwise borrow the width of whatever terminal stdin is).
 
 Tables come from `summary_table()`: no vertical borders and collapsed padding, so a table of
 the customer's base (table names like `crm_event_participants`, counts in the hundred
 thousands) fits 80 columns. `print_table()` prints it as a table when its widest row fits
-the console and otherwise one block per row (`name`, then `header: value` lines), so no
-header or cell is ever cut to "recor…".
+the console and otherwise one block per row (the first cell, then a `header  value` line
+per column), so no header or cell is ever cut to "recor…".
 """
 
 from __future__ import annotations
