@@ -10,7 +10,7 @@ import sys
 
 import asyncpg
 import typer
-from rich.console import Console
+from rich.markup import escape
 
 from leadgen import demo
 from leadgen.admin import commands as admin_commands
@@ -21,6 +21,7 @@ from leadgen.db import commands as db_commands
 from leadgen.errors import EXIT_CODES, LeadgenError, SchemaError
 from leadgen.migration import commands as migration_commands
 from leadgen.n8n import commands as n8n_commands
+from leadgen.terminal import console
 
 EPILOG = "Exit codes: " + "; ".join(f"{code} {what}" for code, what in EXIT_CODES.items())
 
@@ -30,6 +31,10 @@ app = typer.Typer(
     epilog=EPILOG,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Markdown joins a paragraph's lines and rewraps it at the terminal's width, so a
+    # docstring's line breaks never cut a sentence (typer's "rich" mode keeps them); every
+    # sub-app inherits the root's mode: https://typer.tiangolo.com/tutorial/commands/help/
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("demo")(demo.demo)
@@ -44,7 +49,7 @@ api_commands.register(app)
 
 def main() -> None:
     """Run the CLI; turn our errors into a message and an exit code, never a traceback."""
-    err = Console(stderr=True)
+    err = console(stderr=True)
     try:
         try:
             app()
@@ -61,9 +66,10 @@ def main() -> None:
                 hint="run `leadgen db upgrade` with the same DATABASE_URL, then try again; "
                      "nothing was written") from exc
     except LeadgenError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        # messages quote user input and data: escape() keeps "[null]" from being read as markup
+        err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
         if exc.hint:
-            err.print(f"  [yellow]→[/] {exc.hint}", highlight=False)
+            err.print(f"  [yellow]→[/] {escape(exc.hint)}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")

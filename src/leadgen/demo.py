@@ -21,6 +21,7 @@ from uuid import UUID
 import typer
 from rich.console import Console
 
+from leadgen import terminal
 from leadgen.admin.tenants import ensure_tenant
 from leadgen.db import migrate
 from leadgen.db.connect import admin_transaction, connect, database_url, tenant_transaction
@@ -110,7 +111,7 @@ def demo(
     from leadgen.migration.run import migrate_snapshot
     from leadgen.migration.verify import verify_tenant
 
-    out = Console()
+    out = terminal.console()
     settings = get_settings()
     work = settings.data_dir / "demo"
     work.mkdir(parents=True, exist_ok=True)

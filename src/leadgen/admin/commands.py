@@ -11,18 +11,18 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from leadgen.admin.apikeys import create_api_key
 from leadgen.admin.tenants import ROLES, create_tenant, create_user, tenant_id_for
 from leadgen.db.connect import admin_transaction, connect, database_url
 from leadgen.errors import ConfigError
 from leadgen.sql import queries
+from leadgen.terminal import console
 
 tenant_app = typer.Typer(help="Tenants (customer namespaces).", no_args_is_help=True)
 user_app = typer.Typer(help="Dashboard users of a tenant.", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys for machine clients (n8n).", no_args_is_help=True)
-out = Console()
+out = console()
 
 
 def register(app: typer.Typer) -> None:
@@ -123,5 +123,5 @@ def apikey_create(
             await conn.close()
 
     key = asyncio.run(run())
-    Console(stderr=True).print("API key (shown once; store it now):")
+    console(stderr=True).print("API key (shown once; store it now):")
     print(key)

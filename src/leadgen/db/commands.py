@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import typer
-from rich.console import Console
 
 from leadgen.db import migrate
 from leadgen.db.connect import database_url
 from leadgen.settings import get_settings
+from leadgen.terminal import console
 
 app = typer.Typer(help="Database: apply schema migrations.", no_args_is_help=True)
 
@@ -17,7 +17,7 @@ app = typer.Typer(help="Database: apply schema migrations.", no_args_is_help=Tru
 @app.command("upgrade")
 def upgrade() -> None:
     """Apply pending schema migrations (idempotent; a changed applied file stops it)."""
-    out = Console()
+    out = console()
     settings = get_settings()
     passwords = {
         role: secret.get_secret_value()

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -19,8 +18,9 @@ from rich.progress import (
 
 from leadgen.db.connect import database_url
 from leadgen.errors import ConfigError
+from leadgen.terminal import console
 
-out = Console()
+out = console()
 
 
 def register(app: typer.Typer) -> None:
@@ -54,8 +54,9 @@ def migrate(
 
     if max_rejects < 0:
         raise ConfigError("--max-rejects must be 0 or more")
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+    with Progress(TextColumn("{task.description}"), BarColumn(bar_width=None),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=console(stderr=True),
+                  transient=True) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(phase: str, done: int, total: int) -> None:

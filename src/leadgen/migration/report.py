@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from leadgen.airtable.snapshot import write_json_atomic
 from leadgen.errors import LeadgenError, LoadRejected
 from leadgen.migration.ledger import OUTCOMES, Ledger
+from leadgen.terminal import print_table, stacked, summary_table
 
 
 @dataclass
@@ -76,33 +77,37 @@ class MigrationReport:
         write_json_atomic(path, self.as_json())
 
     def render(self, console: Console) -> None:
-        t = Table(title=f"migrate {self.snapshot} → tenant {self.tenant}", title_justify="left")
-        for name in ("table", "records", "loaded", "rejected", "cells", "→ loaded", "derived",
-                     "dropped", "rejected"):
-            t.add_column(name, justify="left" if name == "table" else "right")
+        """Records and cells per table as two tables, so each fits 80 columns."""
+        console.print(f"[bold]migrate {self.snapshot} → tenant {self.tenant}[/]", highlight=False)
+        rec = summary_table("records")
+        cells = summary_table("non-empty cells: loaded, derived, dropped or rejected")
+        for r_name in ("table", "records", "loaded", "rejected"):
+            rec.add_column(r_name, justify="left" if r_name == "table" else "right")
+        for c_name in ("table", "cells", *OUTCOMES):
+            cells.add_column(c_name, justify="left" if c_name == "table" else "right")
 
         def line(name: str, records: int, loaded: int, rejected: int, c: dict[str, int]) -> None:
-            t.add_row(name, f"{records:,}", f"{loaded:,}", _red(rejected), f"{c['non_empty']:,}",
-                      *(_red(c[o]) if o == "rejected" else f"{c[o]:,}" for o in OUTCOMES))
+            rec.add_row(name, f"{records:,}", f"{loaded:,}", _red(rejected))
+            cells.add_row(name, f"{c['non_empty']:,}",
+                          *(_red(c[o]) if o == "rejected" else f"{c[o]:,}" for o in OUTCOMES))
 
         for name, c in self.tables.items():
             line(name, c["records"], c["loaded"], c["rejected"], c["cells"])
-        t.add_section()
+        rec.add_section()
+        cells.add_section()
         line("total", self.records, sum(c["loaded"] for c in self.tables.values()),
              sum(c["rejected"] for c in self.tables.values()), self.cells)
-        console.print(t)
+        print_table(console, rec)
+        print_table(console, cells)
         console.print(f"unaccounted cells: {self.unaccounted}   rejects: {len(self.rejects)}   "
                       f"time: {self.seconds:.2f}s   ({self.records / max(self.seconds, 1e-9):,.0f}"
                       " records/s)")
         if self.findings:
-            f = Table(title="findings", title_justify="left")
-            f.add_column("finding")
-            f.add_column("count", justify="right")
-            f.add_column("example")
+            console.print("[bold]findings[/]")
             for name, item in self.findings.items():
                 example = str(item["examples"][0]) if item["examples"] else ""
-                f.add_row(name, str(item["count"]), example[:90])
-            console.print(f)
+                stacked(console, f"{escape(name)}: {item['count']:,}",
+                        [("e.g.", escape(example[:90]))] if example else [])
 
 
 def _red(n: int) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from leadgen.admin.tenants import tenant_id_for
 from leadgen.airtable.export.pacing import AIRTABLE_PENALTY_SECONDS, AIRTABLE_RATE_LIMIT
@@ -27,8 +27,9 @@ from leadgen.migration.sync_reader import AirtableReader
 from leadgen.migration.verify_rows import all_rows
 from leadgen.settings import get_settings
 from leadgen.sql import queries
+from leadgen.terminal import console, print_table, summary_table
 
-out = Console()
+out = console()
 
 
 def cycle_line(result: CycleResult) -> str:
@@ -71,8 +72,8 @@ def render_status(console: Console, tenant: str, bases: list[dict[str, Any]]) ->
             f"interval {float(b['interval_seconds']):g}s  watermark {b['watermark']}",
             highlight=False)
         if b["last_message"]:
-            console.print(f"  [red]{b['last_message']}[/]", highlight=False)
-        t = Table(title_justify="left")
+            console.print(f"  [red]{escape(b['last_message'])}[/]", highlight=False)
+        t = summary_table()
         for name in ("started", "status", "changed", "deleted", "rejected", "requests",
                      "lag s"):
             t.add_column(name, justify="left" if name in ("started", "status") else "right")
@@ -80,7 +81,7 @@ def render_status(console: Console, tenant: str, bases: list[dict[str, Any]]) ->
             t.add_row(f"{c['started_at']:%Y-%m-%d %H:%M:%S}", c["status"], str(c["changed"]),
                       str(c["deleted"]), str(c["rejected"]), str(c["requests"]),
                       "-" if c["lag_seconds"] is None else f"{c['lag_seconds']:.0f}")
-        console.print(t)
+        print_table(console, t)
 
 
 def sync_command(
@@ -131,7 +132,7 @@ def sync_command(
         except (AirtableError, DatabaseUnavailable) as exc:
             if once:
                 raise
-            out.print(f"[red]cycle failed:[/] {exc.message} (retrying in {interval:g}s)",
+            out.print(f"[red]cycle failed:[/] {escape(exc.message)} (retrying in {interval:g}s)",
                       highlight=False)
         else:
             out.print(cycle_line(result), highlight=False)

@@ -27,7 +27,6 @@ from uuid import UUID
 
 import asyncpg
 import typer
-from rich.console import Console
 
 from leadgen.admin.tenants import tenant_id_for
 from leadgen.airtable.snapshot import Snapshot
@@ -58,6 +57,7 @@ from leadgen.migration.verify_rows import (
     without_volatile,
 )
 from leadgen.sql import queries
+from leadgen.terminal import console
 
 
 async def verify_tenant(
@@ -210,7 +210,7 @@ def verify_command(
     """
     result = asyncio.run(verify_tenant(database_url(), snapshot, tenant, mapping=mapping,
                                        sample=sample, seed=seed, max_sync_age=max_sync_age))
-    result.render(Console())
+    result.render(console())
     if report is not None:
         result.write(report)
     result.raise_for_differences()

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from leadgen.airtable.snapshot import write_json_atomic
 from leadgen.errors import LeadgenError
 from leadgen.migration.verify_queries import QueryCheck
 from leadgen.migration.verify_rows import Difference
+from leadgen.terminal import print_table, stacked, summary_table
 
 SHOWN = 25  # differences printed on the terminal (the JSON report has all of them)
 
@@ -108,46 +109,41 @@ class VerifyReport:
 
     def render(self, console: Console) -> None:
         scope = f"sample of {self.sample} records per table" if self.sample else "every record"
-        t = Table(title=f"verify tenant {self.tenant} against {self.snapshot} ({scope})",
-                  title_justify="left")
-        for name in ("table", "from", "expected rows", "rows", "rows compared", "differences"):
+        console.print(f"[bold]verify tenant {self.tenant} against {self.snapshot}[/] ({scope})",
+                      highlight=False)
+        t = summary_table("rows per table: expected from the snapshot, actual in PostgreSQL")
+        for name in ("table", "from", "expected", "actual", "compared", "diffs"):
             t.add_column(name, justify="left" if name in ("table", "from") else "right")
         for c in self.counts:
             bad = c.differences or c.expected != c.actual
-            t.add_row(c.table, c.airtable_table or "", str(c.expected),
-                      f"[red]{c.actual}[/]" if c.expected != c.actual else str(c.actual),
-                      str(c.compared), f"[red]{c.differences}[/]" if bad else "0")
-        console.print(t)
+            t.add_row(c.table, c.airtable_table or "", f"{c.expected:,}",
+                      f"[red]{c.actual:,}[/]" if c.expected != c.actual else f"{c.actual:,}",
+                      f"{c.compared:,}", f"[red]{c.differences:,}[/]" if bad else "0")
+        print_table(console, t)
         if self.differences:
-            d = Table(title=f"unexpected differences ({len(self.differences)}, first {SHOWN})",
-                      title_justify="left")
-            for name in ("kind", "table", "record", "field", "expected", "actual"):
-                d.add_column(name)
+            console.print(f"[bold]unexpected differences[/] ({len(self.differences)}, "
+                          f"first {SHOWN})", highlight=False)
             for diff in self.differences[:SHOWN]:
                 j = diff.as_json()
-                d.add_row(j["kind"], j["table"], str(j["record"]), str(j["field"] or ""),
-                          _short(j["expected"]), _short(j["actual"]))
-            console.print(d)
-        q = Table(title="workflow queries: PostgreSQL vs the formula over the snapshot "
-                        "(as mapped: over what the mapping made of each record)",
-                  title_justify="left")
-        for name in ("query", "airtable", "as mapped", "postgres", "explained", "unexpected"):
-            q.add_column(name, justify="left" if name == "query" else "right")
+                where = escape(" ".join(str(p) for p in (j["table"], j["record"], j["field"]) if p))
+                stacked(console, f"{j['kind']}: {where}",
+                        [("expected", escape(_short(j["expected"]))),
+                         ("actual", escape(_short(j["actual"])))])
+        console.print("[bold]workflow queries[/]: PostgreSQL vs the formula over the snapshot "
+                      "(as mapped: over what the mapping made of each record)", highlight=False)
         for check in self.queries:
-            q.add_row(check.name, str(check.airtable), str(check.mapped), str(check.postgres),
-                      str(len(check.explained)),
-                      f"[red]{len(check.unexpected)}[/]" if check.unexpected else "0")
-        console.print(q)
+            unexpected = (f"[red]{len(check.unexpected):,}[/]" if check.unexpected else "0")
+            stacked(console, escape(check.name),
+                    [("airtable", f"{check.airtable:,}"), ("as mapped", f"{check.mapped:,}"),
+                     ("postgres", f"{check.postgres:,}"),
+                     ("explained", f"{len(check.explained):,}"), ("unexpected", unexpected)])
         explained = [(c.name, e) for c in self.queries for e in c.explained]
         if explained:
-            e = Table(title=f"explained query differences ({len(explained)}, first {SHOWN}; "
-                            "the --report file has every reason)", title_justify="left")
-            for name in ("query", "record", "side", "reason"):
-                e.add_column(name)
+            console.print(f"[bold]explained query differences[/] ({len(explained)}, first "
+                          f"{SHOWN}; the --report file has every reason)", highlight=False)
             for name, item in explained[:SHOWN]:
-                e.add_row(_short(name), str(item["record"]), item["side"],
-                          _short(item["reason"], 120))
-            console.print(e)
+                stacked(console, escape(f"{_short(name)}: {item['record']} ({item['side']})"),
+                        [("reason", escape(_short(item["reason"], 120)))])
         for entry in self.library:
             if entry["status"] != "compared":
                 console.print(f"  n8n {entry['name']}: {entry['status']}", highlight=False)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 
 from leadgen.n8n.document import render_document
 from leadgen.n8n.library import node_settings_json
+from leadgen.terminal import console
+
+if TYPE_CHECKING:
+    from leadgen.n8n.convert import Report
 
 app = typer.Typer(help="n8n workflows on PostgreSQL.", no_args_is_help=True)
 
@@ -61,7 +66,7 @@ def convert(
 
     from leadgen.errors import ConfigError
     from leadgen.migration.mapping import load_mapping
-    from leadgen.n8n.convert import DEFAULT_TENANT, Options, convert_document, render_table
+    from leadgen.n8n.convert import DEFAULT_TENANT, Options, convert_document
 
     try:
         doc = json.loads(source.read_text("utf-8"))
@@ -83,6 +88,14 @@ def convert(
     if report_path is not None:
         report_path.write_text(json.dumps(summary if len(summary) > 1 else summary[0],
                                           indent=2, ensure_ascii=False) + "\n", "utf-8")
-    typer.echo(render_table(reports))
+    print_conversion(console(), reports)
     if strict and any(r.errors for r in reports):
         raise typer.Exit(2)
+
+
+def print_conversion(out: Console, reports: list[Report]) -> None:
+    """The conversion report, wrapped at the console's width (node names and messages are
+    the workflow's own text: printed as they are, never read as markup)."""
+    from leadgen.n8n.convert import render_table
+
+    out.print(render_table(reports), markup=False, highlight=False)

@@ -139,3 +139,17 @@ def test_missing_token(tmp_path: Path, leadgen_main: Run) -> None:
     )
     assert proc.returncode == 2
     assert "AIRTABLE_TOKEN is not set" in said(proc)
+
+
+@pytest.mark.parametrize(("option", "value"), [("--concurrency", "0"), ("--read-timeout", "0")])
+def test_concurrency_and_read_timeout_bounds(
+    tmp_path: Path, leadgen_main: Run, option: str, value: str
+) -> None:
+    """Checked by the command (exit 2, both bounds named), not by click's min=."""
+    proc = leadgen_main(
+        *export_args("appX0000000000000", tmp_path / "o", "http://127.0.0.1:9"), option, value,
+        token=SECRET,
+    )
+    assert proc.returncode == 2
+    assert "--concurrency must be 1 or more and --read-timeout 0.1 s or more" in said(proc)
+    assert not (tmp_path / "o").exists()  # nothing was written

@@ -43,7 +43,7 @@ FAULTS_HELP = (
     "expire_each_table=1 (each table's first paged request gets that 422, once per table), "
     "iterator_ttl=SECONDS (idle iterators expire; default 300), churn=N (add and delete a "
     "record between pages, N times), shuffle=1 (unsorted lists in random order), seed=K. "
-    "Example: '5xx=0.1,drop=0.05,slow=0.1:2.0,expire_iterator=1,churn=2'."
+    "Example: '5xx=0.1,drop=0.05,slow=0.1:2.0' or 'expire_iterator=1,churn=2'."
 )
 
 

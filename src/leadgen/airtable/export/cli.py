@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from leadgen.airtable.export.exporter import ExportOptions, export_base
 from leadgen.airtable.export.pacing import AIRTABLE_PENALTY_SECONDS, AIRTABLE_RATE_LIMIT
@@ -13,6 +12,7 @@ from leadgen.airtable.export.retrying import RetryPolicy
 from leadgen.airtable.snapshot import write_json_atomic
 from leadgen.errors import ConfigError
 from leadgen.settings import get_settings
+from leadgen.terminal import console
 
 
 def export(
@@ -21,7 +21,7 @@ def export(
     endpoint: str | None = typer.Option(
         None,
         "--endpoint",
-        help="API root; default AIRTABLE_ENDPOINT or https://api.airtable.com "
+        help="API root; default AIRTABLE_ENDPOINT or api.airtable.com "
         "(point it at `leadgen airtable emulate`).",
     ),
     rate_limit: float = typer.Option(
@@ -34,9 +34,12 @@ def export(
         "--penalty-seconds",
         help="Minimum wait after a 429 (Airtable blocks the base for 30 s).",
     ),
-    concurrency: int = typer.Option(4, "--concurrency", min=1, help="Tables read at once."),
+    concurrency: int = typer.Option(
+        4, "--concurrency", help="Tables read at once (1 or more)."
+    ),
     read_timeout: float = typer.Option(
-        60.0, "--read-timeout", min=0.1, help="Seconds to wait for a response before retrying."
+        60.0, "--read-timeout",
+        help="Seconds to wait for a response before retrying (0.1 or more).",
     ),
     fresh: bool = typer.Option(
         False, "--fresh", help="Read every table again, even those a previous run finished."
@@ -64,6 +67,10 @@ def export(
         )
     if rate_limit <= 0 or penalty_seconds < 0:
         raise ConfigError("--rate-limit must be positive and --penalty-seconds not negative")
+    # checked here rather than with click's min=, whose "[x>=0.1]" range column squeezes the
+    # option names of the help panel until they are cut at 80 columns
+    if concurrency < 1 or read_timeout < 0.1:
+        raise ConfigError("--concurrency must be 1 or more and --read-timeout 0.1 s or more")
     options = ExportOptions(
         rate_limit=rate_limit,
         concurrency=concurrency,
@@ -77,9 +84,9 @@ def export(
         token=settings.airtable_token.get_secret_value(),
         endpoint=endpoint or settings.airtable_endpoint,
         options=options,
-        console=Console(stderr=True),
+        console=console(stderr=True),
         show_progress=progress,
     )
-    summary.render(Console())
+    summary.render(console())
     if report is not None:
         write_json_atomic(report, summary.as_dict())

@@ -33,6 +33,7 @@ from pyairtable import Api
 from rich.console import Console
 from rich.progress import TaskID
 
+from leadgen import terminal
 from leadgen.airtable.export.checkpoint import Checkpoint, TableWriter, remove_stale_temp_files
 from leadgen.airtable.export.client import (
     ExportCancelled,
@@ -146,7 +147,7 @@ def export_base(
 ) -> ExportSummary:
     """Export `base_id` into the snapshot directory `out`; resumes what a previous run left."""
     options = options or ExportOptions()
-    console = console or Console(stderr=True)
+    console = console or terminal.console(stderr=True)
     started = time.monotonic()
     summary = ExportSummary(base_id=base_id, out=str(out), rate_limit=options.rate_limit)
     stats = RequestStats()

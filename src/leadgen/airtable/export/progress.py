@@ -1,9 +1,9 @@
 """What a person watches during an export: a bar per table, then a one-screen summary.
 
-Airtable gives no record counts, so a bar's total is the count from the previous manifest when
-there is one (a resumed or repeated export) and indeterminate otherwise. The summary states
-throughput as a share of the ceiling: 5 requests/s × 100 records a page = 500 records/s per base
-(https://airtable.com/developers/web/api/rate-limits,
+Airtable gives no record counts, so a bar's total is the count from the previous manifest
+when there is one (a resumed or repeated export) and indeterminate otherwise. The summary
+states throughput as a share of the ceiling: 5 requests/s × 100 records a page = 500 records/s
+per base (https://airtable.com/developers/web/api/rate-limits and the page size of
 https://airtable.com/developers/web/api/list-records).
 """
 
@@ -24,10 +24,11 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
+from rich.table import Column
 from rich.text import Text
 
 from leadgen.airtable.export.pacing import AIRTABLE_PAGE_SIZE
+from leadgen.terminal import print_table, summary_table
 
 
 class RecordsColumn(ProgressColumn):
@@ -53,14 +54,15 @@ class ExportProgress:
     """Thread-safe per-table progress bars (rich's Progress locks internally)."""
 
     def __init__(self, console: Console, *, enabled: bool = True) -> None:
+        # The figures never wrap or get cut; the bar takes what they leave of the width.
         self.progress = Progress(
-            TextColumn("[bold]{task.description:<20}"),
-            BarColumn(bar_width=16),
-            RecordsColumn(),
-            RateColumn(),
-            TimeElapsedColumn(),
-            TextColumn("eta"),
-            TimeRemainingColumn(),
+            TextColumn("[bold]{task.description:<20}", table_column=Column(no_wrap=True)),
+            BarColumn(bar_width=None),
+            RecordsColumn(table_column=Column(no_wrap=True)),
+            RateColumn(table_column=Column(no_wrap=True)),
+            TimeElapsedColumn(table_column=Column(no_wrap=True)),
+            TextColumn("eta", table_column=Column(no_wrap=True)),
+            TimeRemainingColumn(table_column=Column(no_wrap=True)),
             console=console,
             disable=not enabled,
             refresh_per_second=4,
@@ -154,7 +156,8 @@ class ExportSummary:
         }
 
     def render(self, console: Console) -> None:
-        table = Table(title=f"export of {self.base_id} → {self.out}", title_justify="left")
+        console.print(f"[bold]export of {self.base_id} → {self.out}[/]", highlight=False)
+        table = summary_table()
         table.add_column("table")
         table.add_column("status")
         table.add_column("records", justify="right")
@@ -163,7 +166,7 @@ class ExportSummary:
         for t in self.tables:
             secs = f"{t.seconds:.1f}" if t.status == "read" else ""
             table.add_row(t.name, t.status, f"{t.records:,}", secs, str(t.restarts or ""))
-        console.print(table)
+        print_table(console, table)
         s = self.stats
         share = self.records_per_second / self.ceiling if self.ceiling else 0.0
         console.print(

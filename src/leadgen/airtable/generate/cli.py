@@ -7,10 +7,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from leadgen.airtable.generate.base import DEFAULT_BASE_ID, GeneratedBase, check_arguments
 from leadgen.airtable.generate.writer import prepare_out_dir, write_generated
+from leadgen.terminal import console, print_table, summary_table
 
 
 def generate(
@@ -33,14 +33,17 @@ def generate(
     prepare_out_dir(out)  # fail on a bad --out before spending a minute generating
     started = time.perf_counter()
     base = write_generated(out, companies=companies, seed=seed, base_id=base_id)
-    _print_summary(base, out, time.perf_counter() - started)
+    print_summary(console(), base, out, time.perf_counter() - started)
 
 
-def _print_summary(base: GeneratedBase, out: Path, seconds: float) -> None:
-    table = Table(title="Generated snapshot", caption=f"{base.base_id} → {out} in {seconds:.1f} s")
+def print_summary(terminal: Console, base: GeneratedBase, out: Path, seconds: float) -> None:
+    """Records per table, then where the snapshot went and how long it took."""
+    table = summary_table("Generated snapshot")
     table.add_column("table")
     table.add_column("records", justify="right")
     for name, count in base.counts().items():
         table.add_row(name, f"{count:,}")
+    table.add_section()
     table.add_row("[bold]total[/]", f"[bold]{base.total_records:,}[/]")
-    Console().print(table)
+    print_table(terminal, table)
+    terminal.print(f"{base.base_id} → {out} in {seconds:.1f} s", highlight=False)
