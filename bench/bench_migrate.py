@@ -69,9 +69,10 @@ from leadgen.admin.tenants import create_tenant
 from leadgen.airtable.snapshot import Snapshot
 from leadgen.db import embedded
 from leadgen.db.connect import admin_transaction
-from leadgen.migration import load_mapping, migrate_snapshot, transform_process, transform_snapshot
-from leadgen.migration.coverage import read_catalog
-from leadgen.migration.transform import Transformed
+from leadgen.migrate import load_mapping, migrate_snapshot, transform_snapshot
+from leadgen.migrate.coverage import read_catalog
+from leadgen.migrate.transform import process as transform_process
+from leadgen.migrate.transform.snapshot_rows import Transformed
 from migrate_baselines import (
     FLOOR_VARIANTS,
     batches_of,

@@ -35,9 +35,9 @@ from leadgen.airtable.emulator import Emulator, run_emulator
 from leadgen.airtable.generate import write_generated
 from leadgen.db import migrate as schema_migrate
 from leadgen.db.connect import admin_transaction, database_url
-from leadgen.migration.run import migrate_snapshot
-from leadgen.migration.sync import CycleResult, sync_once
-from leadgen.migration.sync_reader import AirtableReader
+from leadgen.migrate.run import migrate_snapshot
+from leadgen.sync.cycle import CycleResult, sync_once
+from leadgen.sync.reader import AirtableReader
 
 RESULTS = Path(__file__).parent / "results" / "bench_sync.json"
 

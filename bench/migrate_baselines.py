@@ -21,10 +21,10 @@ import asyncpg
 
 from leadgen.db import migrate
 from leadgen.db.connect import with_database
-from leadgen.migration.ledger import REJECT_COLUMNS, reject_rows
-from leadgen.migration.load import LOAD_ORDER, q
-from leadgen.migration.transform import Transformed
-from leadgen.migration.wire import ContactScores, as_records
+from leadgen.migrate.ledger import REJECT_COLUMNS, reject_rows
+from leadgen.migrate.load.stager import LOAD_ORDER, q
+from leadgen.migrate.load.wire import ContactScores, as_records
+from leadgen.migrate.transform.snapshot_rows import Transformed
 
 FLOOR_VARIANTS = ("floor", "no_user_triggers", "no_triggers", "heap")  # strictest first
 

@@ -21,14 +21,14 @@ from rich.console import Console
 from leadgen import terminal
 from leadgen.airtable.export.progress import ExportProgress, ExportSummary, TableResult
 from leadgen.airtable.generate.cli import print_summary
-from leadgen.migration.ledger import OUTCOMES
-from leadgen.migration.load import LOAD_ORDER
-from leadgen.migration.report import MigrationReport
-from leadgen.migration.sync_commands import render_status
-from leadgen.migration.verify_queries import QueryCheck
-from leadgen.migration.verify_report import TableCount, VerifyReport
+from leadgen.migrate.ledger import OUTCOMES
+from leadgen.migrate.load.stager import LOAD_ORDER
+from leadgen.migrate.report import MigrationReport
 from leadgen.n8n.commands import print_conversion
 from leadgen.n8n.convert import Report
+from leadgen.sync.commands import render_status
+from leadgen.verify.queries import QueryCheck
+from leadgen.verify.report import TableCount, VerifyReport
 
 WIDTH = 80
 AIRTABLE = {  # records per table of a large customer base

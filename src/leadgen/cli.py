@@ -19,9 +19,11 @@ from leadgen.airtable.formula import commands as formula_commands
 from leadgen.api import commands as api_commands
 from leadgen.db import commands as db_commands
 from leadgen.errors import EXIT_CODES, LeadgenError, SchemaError
-from leadgen.migration import commands as migration_commands
+from leadgen.migrate import commands as migrate_commands
 from leadgen.n8n import commands as n8n_commands
+from leadgen.sync import commands as sync_commands
 from leadgen.terminal import console
+from leadgen.verify import tenant as verify_commands
 
 EPILOG = "Exit codes: " + "; ".join(f"{code} {what}" for code, what in EXIT_CODES.items())
 
@@ -42,7 +44,9 @@ app.add_typer(db_commands.app, name="db")
 admin_commands.register(app)
 app.add_typer(airtable_commands.app, name="airtable")
 app.add_typer(formula_commands.app, name="formula")
-migration_commands.register(app)
+app.command("migrate")(migrate_commands.migrate)
+app.command("verify")(verify_commands.verify_command)
+app.command("sync")(sync_commands.sync_command)
 app.add_typer(n8n_commands.app, name="n8n")
 api_commands.register(app)
 

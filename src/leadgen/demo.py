@@ -108,8 +108,8 @@ def demo(
 ) -> None:
     """The whole story locally: database, generated base, emulator, export, migrate, verify,
     then the API and dashboard with a printed login (Ctrl-C stops)."""
-    from leadgen.migration.run import migrate_snapshot
-    from leadgen.migration.verify import verify_tenant
+    from leadgen.migrate.run import migrate_snapshot
+    from leadgen.verify.tenant import verify_tenant
 
     out = terminal.console()
     settings = get_settings()

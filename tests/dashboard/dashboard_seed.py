@@ -24,7 +24,7 @@ from dashboard_base import BATCHES, BULK_DRAFTS, NAMED, OWNERS, build_base
 from leadgen.admin.tenants import create_tenant, create_user
 from leadgen.airtable.generate import write_generated
 from leadgen.db.connect import admin_transaction
-from leadgen.migration.run import migrate_snapshot
+from leadgen.migrate.run import migrate_snapshot
 
 __all__ = ["BULK_DRAFTS", "NAMED", "PASSWORD", "DashboardTenant", "seed_dashboard_tenant"]
 

@@ -25,8 +25,8 @@ from leadgen.admin.tenants import create_tenant, create_user
 from leadgen.airtable.generate import GeneratedBase, generate_base, write_generated
 from leadgen.db.connect import admin_transaction
 from leadgen.demo import demo
-from leadgen.migration.mapping import DEFAULT_PATH
-from leadgen.migration.run import migrate_snapshot
+from leadgen.migrate.mapping import DEFAULT_PATH
+from leadgen.migrate.run import migrate_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "walk-the-whole-dashboard"
@@ -70,7 +70,7 @@ def messy_base() -> GeneratedBase:
 
 def null_status_mapping(root: Path) -> Path:
     """The customer's mapping, but an empty Messages.Status loads as NULL."""
-    text = (ROOT / "src/leadgen/migration/mappings" / DEFAULT_PATH).read_text("utf-8")
+    text = (ROOT / "src/leadgen/migrate/mappings" / DEFAULT_PATH).read_text("utf-8")
     old = '"Status" = { kind = "enum", column = "status", empty = "default" }'
     assert text.count(old) == 1, "the Messages.Status entry changed; update the walk"
     path = root / "null-status.toml"

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from leadgen.cli import app
 from leadgen.errors import ConfigError
-from leadgen.migration.mapping import load_mapping
+from leadgen.migrate.mapping import load_mapping
 from leadgen.n8n.convert import AIRTABLE, FLAG, POSTGRES, Options, convert_workflow
 from leadgen.n8n.document import render_document
 

@@ -22,7 +22,7 @@ from n8n_expressions import evaluate_parameter, render_template
 from n8n_runner import run_in_transaction
 
 from leadgen.airtable.formula import compile_filter
-from leadgen.migration.mapping import load_mapping
+from leadgen.migrate.mapping import load_mapping
 from leadgen.n8n.convert import AIRTABLE, POSTGRES, Options, convert_document
 from support import run_async
 

@@ -2,21 +2,42 @@
 
     load_mapping(path=None, schema=None) -> Mapping        mapping.py (the customer's TOML)
     read_catalog(conn) / check_against_database(...)       coverage.py (columns, pg_enum)
-    transform_snapshot(snapshot, mapping, catalog, tenant_id) -> Transformed   transform.py
-    Stager(conn, columns).copy / .apply                    load.py (COPY, upsert, delete)
-    check_foreign_keys(conn, tables, tenant_id)            foreign_keys.py (first loads)
-    TransformProcess(tr, snapshot).chunks()                transform_process.py (forked)
+    transform_snapshot(snapshot, mapping, catalog, tenant_id) -> Transformed   transform/
+    Stager(...).copy / .apply                              load/ (COPY, upsert, delete)
     await migrate_snapshot(url, snapshot, tenant_slug, ...) -> MigrationReport   run.py
 
-Module map: handlers.py compiles one handler per field, records.py holds the per-record rules
-(owner fallback, research entity, activity dedup, NOT NULL), rules.py the deterministic ids
-and name normalisation, convert.py the value converters, ledger.py the cell accounting.
+`transform/` turns records into rows (handlers.py compiles one handler per field, records.py
+holds the per-record rules, rules.py the deterministic ids and name normalisation, convert.py
+the value converters, process.py runs it in a forked process); `load/` writes the rows
+(stager.py stages, upserts and deletes, direct_copy.py COPYs first loads, foreign_keys.py checks
+them in bulk, wire.py and copy_binary.py carry the rows between the processes); ledger.py is
+the cell accounting, report.py what a person and a machine read.
 """
 
-from leadgen.migration.mapping import FieldMapping, Mapping, TableMapping, load_mapping
-from leadgen.migration.report import MigrationReport
-from leadgen.migration.run import migrate_snapshot
-from leadgen.migration.transform import Transformed, Transformer, transform_snapshot
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from leadgen.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from leadgen.migrate.mapping import FieldMapping, Mapping, TableMapping, load_mapping
+    from leadgen.migrate.report import MigrationReport
+    from leadgen.migrate.run import migrate_snapshot
+    from leadgen.migrate.transform.snapshot_rows import (
+        Transformed,
+        Transformer,
+        transform_snapshot,
+    )
+else:
+    __getattr__ = lazy_exports(__name__, {
+        "FieldMapping": "leadgen.migrate.mapping", "Mapping": "leadgen.migrate.mapping",
+        "TableMapping": "leadgen.migrate.mapping", "load_mapping": "leadgen.migrate.mapping",
+        "MigrationReport": "leadgen.migrate.report", "migrate_snapshot": "leadgen.migrate.run",
+        "Transformed": "leadgen.migrate.transform.snapshot_rows",
+        "Transformer": "leadgen.migrate.transform.snapshot_rows",
+        "transform_snapshot": "leadgen.migrate.transform.snapshot_rows",
+    })
 
 __all__ = [
     "FieldMapping", "Mapping", "MigrationReport", "TableMapping", "Transformed", "Transformer",

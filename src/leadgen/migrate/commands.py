@@ -1,4 +1,4 @@
-"""`leadgen migrate` (and, mounted here later, `verify` and `sync`)."""
+"""`leadgen migrate`: load a snapshot into a tenant, with a progress bar and a report."""
 
 from __future__ import annotations
 
@@ -23,16 +23,6 @@ from leadgen.terminal import console
 out = console()
 
 
-def register(app: typer.Typer) -> None:
-    """Mount the migration commands on the root app."""
-    app.command("migrate")(migrate)
-    from leadgen.migration.sync_commands import sync_command
-    from leadgen.migration.verify import verify_command
-
-    app.command("verify")(verify_command)
-    app.command("sync")(sync_command)
-
-
 def migrate(
     snapshot: Annotated[Path, typer.Option("--snapshot", help="snapshot directory to load")],
     tenant: Annotated[str, typer.Option("--tenant", help="slug of the tenant to load into")],
@@ -50,7 +40,7 @@ def migrate(
     transaction: a failed run leaves the tenant as it was. Exit 0: all accounted for and
     rejects ≤ --max-rejects; 3: loaded with more rejects; 2/4/7/8: nothing loaded.
     """
-    from leadgen.migration.run import migrate_snapshot
+    from leadgen.migrate.run import migrate_snapshot
 
     if max_rejects < 0:
         raise ConfigError("--max-rejects must be 0 or more")

@@ -8,11 +8,13 @@ is written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 
-from leadgen.migration.mapping import Mapping, _mapping_error
+from leadgen.migrate.mapping import Mapping, mapping_error
 from leadgen.sql import queries
 
 
@@ -25,6 +27,20 @@ class Column:
     scale: int | None
     nullable: bool
     default: str | None
+
+    def constant_default(self) -> tuple[bool, Any]:
+        """(True, value) when the column's default is a constant we can fill in ourselves."""
+        d = self.default
+        if d is None:
+            return False, None
+        if re.fullmatch(r"-?\d+", d):
+            return True, int(d)
+        if d in ("true", "false"):
+            return True, d == "true"
+        m = re.fullmatch(r"'((?:[^']|'')*)'::[\w\" ]+", d)
+        if m:
+            return True, m.group(1).replace("''", "'")
+        return False, None
 
 
 @dataclass(frozen=True)
@@ -55,9 +71,7 @@ async def read_catalog(conn: asyncpg.Connection) -> Catalog:
 
 def _default_label(column: Column) -> str | None:
     """The label of an enum column's DDL default (`'draft'::message_review_status`), if any."""
-    from leadgen.migration.convert import constant_default  # convert imports Column from here
-
-    constant, value = constant_default(column)
+    constant, value = column.constant_default()
     return value if constant and isinstance(value, str) else None
 
 
@@ -93,5 +107,5 @@ def check_against_database(mapping: Mapping, catalog: Catalog) -> None:
         if f.kind == "tags" and f.category not in catalog.enums.get("tag_category", ()):
             problems.append(f"{where}: tag category {f.category!r} is not in enum tag_category")
     if problems:
-        raise _mapping_error(problems, mapping.path)
+        raise mapping_error(problems, mapping.path)
 

@@ -127,7 +127,7 @@ def load_mapping(
 ) -> Mapping:
     """Read a mapping file (default: the customer's) and resolve it against `schema`."""
     if path is None:
-        res = resources.files("leadgen.migration.mappings").joinpath(DEFAULT_PATH)
+        res = resources.files("leadgen.migrate.mappings").joinpath(DEFAULT_PATH)
         raw, where = res.read_bytes(), None
     else:
         where = Path(path)
@@ -166,7 +166,7 @@ def parse_mapping(doc: dict[str, Any], path: Path | None, sha: str) -> Mapping:
     if not tables:
         problems.append("no [tables.…] sections")
     if problems:
-        raise _mapping_error(problems, path)
+        raise mapping_error(problems, path)
     return Mapping(path=path, sha256=sha, tables=tables)
 
 
@@ -258,7 +258,7 @@ def resolve(mapping: Mapping, schema: dict[str, Any]) -> Mapping:
             primary_field=base.get("primaryFieldId"),
         )
     if problems:
-        raise _mapping_error(problems, mapping.path)
+        raise mapping_error(problems, mapping.path)
     return replace(mapping, tables=resolved, resolved=True)
 
 
@@ -300,7 +300,7 @@ def _resolve_field(
                    choices=choices, linked_table=linked)
 
 
-def _mapping_error(problems: list[str], path: Path | None) -> MappingError:
+def mapping_error(problems: list[str], path: Path | None) -> MappingError:
     listing = "\n".join(f"  - {p}" for p in problems)
     return MappingError(
         f"the mapping {path or DEFAULT_PATH} does not cover the base "

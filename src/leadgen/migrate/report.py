@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from leadgen.airtable.snapshot import write_json_atomic
 from leadgen.errors import LeadgenError, LoadRejected
-from leadgen.migration.ledger import OUTCOMES, Ledger
+from leadgen.migrate.ledger import OUTCOMES, Ledger
 from leadgen.terminal import print_table, stacked, summary_table
 
 

@@ -35,15 +35,20 @@ from leadgen.db.connect import (
     try_setting,
 )
 from leadgen.errors import DatabaseUnavailable, LeadgenError
-from leadgen.migration import transform_process
-from leadgen.migration.coverage import Catalog, check_against_database, read_catalog
-from leadgen.migration.direct_copy import loader_tables
-from leadgen.migration.foreign_keys import bulk_checks_allowed
-from leadgen.migration.ledger import REJECT_COLUMNS, Reject, json_text, reject_rows
-from leadgen.migration.load import LOAD_ORDER, Stager
-from leadgen.migration.mapping import Mapping, load_mapping
-from leadgen.migration.report import MigrationReport
-from leadgen.migration.transform import COMPLETE, FINAL_BATCHES, FIXED_COLUMNS, Transformer
+from leadgen.migrate.coverage import Catalog, check_against_database, read_catalog
+from leadgen.migrate.ledger import REJECT_COLUMNS, Reject, json_text, reject_rows
+from leadgen.migrate.load.direct_copy import loader_tables
+from leadgen.migrate.load.foreign_keys import bulk_checks_allowed
+from leadgen.migrate.load.stager import LOAD_ORDER, Stager
+from leadgen.migrate.mapping import Mapping, load_mapping
+from leadgen.migrate.report import MigrationReport
+from leadgen.migrate.transform import process as transform_process
+from leadgen.migrate.transform.snapshot_rows import (
+    COMPLETE,
+    FINAL_BATCHES,
+    FIXED_COLUMNS,
+    Transformer,
+)
 from leadgen.sql import queries
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)

@@ -65,7 +65,7 @@ def convert(
     import uuid
 
     from leadgen.errors import ConfigError
-    from leadgen.migration.mapping import load_mapping
+    from leadgen.migrate.mapping import load_mapping
     from leadgen.n8n.convert import DEFAULT_TENANT, Options, convert_document
 
     try:

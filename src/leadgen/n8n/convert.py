@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from leadgen.migration.mapping import Mapping
+from leadgen.migrate.mapping import Mapping
 from leadgen.n8n.airtable_node import read_node
 from leadgen.n8n.expressions import replacement
 from leadgen.n8n.library import TENANT_PREAMBLE

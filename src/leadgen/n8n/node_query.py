@@ -19,7 +19,7 @@ from typing import Any
 
 from leadgen.airtable.formula.errors import FormulaError
 from leadgen.airtable.formula.sql import UnsupportedFormula, compile_condition
-from leadgen.migration.mapping import Mapping, TableMapping
+from leadgen.migrate.mapping import Mapping, TableMapping
 from leadgen.n8n.airtable_node import AirtableOp
 from leadgen.n8n.catalog import required_default
 from leadgen.n8n.expressions import is_expression, split_template, to_js

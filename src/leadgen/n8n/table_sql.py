@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from leadgen.migration.mapping import FieldMapping, Mapping, TableMapping
+from leadgen.migrate.mapping import FieldMapping, Mapping, TableMapping
 from leadgen.n8n.catalog import cast_for, column_type
 
 ISO_MS = "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'"

@@ -22,8 +22,8 @@ from typing import Any
 from leadgen.airtable.formula import field_refs, parse
 from leadgen.airtable.formula.errors import FormulaError
 from leadgen.airtable.snapshot import JSON, Record
-from leadgen.migration.mapping import Mapping
-from leadgen.migration.sync_reader import AirtableReader
+from leadgen.migrate.mapping import Mapping
+from leadgen.sync.reader import AirtableReader
 
 COMPUTED = ("formula", "rollup", "multipleLookupValues", "count")
 

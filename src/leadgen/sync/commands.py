@@ -22,12 +22,12 @@ from leadgen.airtable.export.pacing import AIRTABLE_PENALTY_SECONDS, AIRTABLE_RA
 from leadgen.airtable.export.retrying import RetryPolicy
 from leadgen.db.connect import admin_transaction, connect, database_url, tenant_transaction
 from leadgen.errors import AirtableError, ConfigError, DatabaseUnavailable
-from leadgen.migration.sync import DEFAULT_OVERLAP, CycleResult, SyncOptions, sync_once
-from leadgen.migration.sync_reader import AirtableReader
-from leadgen.migration.verify_rows import all_rows
 from leadgen.settings import get_settings
 from leadgen.sql import queries
+from leadgen.sync.cycle import DEFAULT_OVERLAP, CycleResult, SyncOptions, sync_once
+from leadgen.sync.reader import AirtableReader
 from leadgen.terminal import console, print_table, summary_table
+from leadgen.verify.rows import all_rows
 
 out = console()
 

@@ -16,9 +16,9 @@ from uuid import UUID
 
 import asyncpg
 
-from leadgen.migration.verify_report import Cutover
-from leadgen.migration.verify_rows import all_rows
 from leadgen.sql import queries
+from leadgen.verify.report import Cutover
+from leadgen.verify.rows import all_rows
 
 DEFAULT_MAX_AGE = 900.0
 

@@ -33,14 +33,14 @@ from leadgen.admin.tenants import tenant_id_for
 from leadgen.airtable.snapshot import JSON, Record, Snapshot, write_snapshot
 from leadgen.db.connect import admin_transaction, connect, tenant_transaction
 from leadgen.errors import MappingError, SchemaError
-from leadgen.migration import run as migration_run
-from leadgen.migration.coverage import Catalog, check_against_database, read_catalog
-from leadgen.migration.mapping import Mapping, load_mapping
-from leadgen.migration.sync_changes import ChangeSet, apply_changes, detect_changes, summary
-from leadgen.migration.sync_drift import drift_error, mapping_error_as_drift, schema_drift
-from leadgen.migration.sync_reader import AirtableReader, iso_z
-from leadgen.migration.verify_rows import all_rows
+from leadgen.migrate import run as migration_run
+from leadgen.migrate.coverage import Catalog, check_against_database, read_catalog
+from leadgen.migrate.mapping import Mapping, load_mapping
 from leadgen.sql import queries
+from leadgen.sync.changes import ChangeSet, apply_changes, detect_changes, summary
+from leadgen.sync.drift import drift_error, mapping_error_as_drift, schema_drift
+from leadgen.sync.reader import AirtableReader, iso_z
+from leadgen.verify.rows import all_rows
 
 DEFAULT_OVERLAP = 300.0  # seconds re-read before the watermark (clock skew, slow commits)
 

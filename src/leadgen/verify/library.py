@@ -16,12 +16,13 @@ from collections import Counter
 from typing import Any
 
 from leadgen.errors import LeadgenError
-from leadgen.migration.verify_mapped import (
+from leadgen.sql import queries
+from leadgen.verify.mapped import (
     CONTACTS_READ,
     OWNED_CONTACTS_READ,
     STATS_READ,
 )
-from leadgen.migration.verify_queries import (
+from leadgen.verify.queries import (
     QueryCheck,
     QueryContext,
     _batches,
@@ -34,8 +35,7 @@ from leadgen.migration.verify_queries import (
     plan_parameters,
     select_contacts,
 )
-from leadgen.migration.verify_rows import all_rows
-from leadgen.sql import queries
+from leadgen.verify.rows import all_rows
 
 RECORD_SET_QUERIES = ("load_unprocessed_contacts", "load_batch_companies", "batch_stats")
 

@@ -32,12 +32,11 @@ from uuid import UUID
 
 from leadgen.airtable.snapshot import Record
 from leadgen.errors import MappingError
-from leadgen.migration.convert import constant_default
-from leadgen.migration.coverage import Catalog
-from leadgen.migration.ledger import Reject
-from leadgen.migration.mapping import FieldMapping, Mapping
-from leadgen.migration.transform import Transformed
-from leadgen.migration.verify_base import BaseView
+from leadgen.migrate.coverage import Catalog
+from leadgen.migrate.ledger import Reject
+from leadgen.migrate.mapping import FieldMapping, Mapping
+from leadgen.migrate.transform.snapshot_rows import Transformed
+from leadgen.verify.base_view import BaseView
 
 Reads = dict[str, tuple[str, ...]]  # what one query reads: Airtable table → fields
 # What the workflow queries read (verify_queries.py, verify_library.py); a link's target
@@ -271,7 +270,7 @@ class MappedBase:
         if f.kind == "enum" and _empty(raw):
             column = self.catalog.column(str(f.target_table), str(f.column)) if (
                 self.catalog is not None) else None
-            known, default = constant_default(column) if column is not None else (False, None)
+            known, default = column.constant_default() if column is not None else (False, None)
             if known and str(default) == str(loaded):
                 return (f"the empty select was loaded as the default {loaded!r} of "
                         f"{f.target_table}.{f.column}")

@@ -29,18 +29,18 @@ from uuid import UUID
 
 import asyncpg
 
-from leadgen.migration.coverage import Catalog
-from leadgen.migration.mapping import Mapping
-from leadgen.migration.verify_base import BaseView
-from leadgen.migration.verify_mapped import (
+from leadgen.migrate.coverage import Catalog
+from leadgen.migrate.mapping import Mapping
+from leadgen.sql import queries
+from leadgen.verify.base_view import BaseView
+from leadgen.verify.mapped import (
     DRAFTS_READ,
     OWNED_CONTACTS_READ,
     STATS_READ,
     MappedBase,
     Reads,
 )
-from leadgen.migration.verify_rows import all_rows
-from leadgen.sql import queries
+from leadgen.verify.rows import all_rows
 
 PLAN_NEEDLE, PLAN_OWNER = "batch-2", "Michal"
 DRAFT = "{Status}='Draft'"  # the messages dashboard's status filter

@@ -17,9 +17,9 @@ from rich.markup import escape
 
 from leadgen.airtable.snapshot import write_json_atomic
 from leadgen.errors import LeadgenError
-from leadgen.migration.verify_queries import QueryCheck
-from leadgen.migration.verify_rows import Difference
 from leadgen.terminal import print_table, stacked, summary_table
+from leadgen.verify.queries import QueryCheck
+from leadgen.verify.rows import Difference
 
 SHOWN = 25  # differences printed on the terminal (the JSON report has all of them)
 

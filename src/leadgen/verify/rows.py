@@ -29,8 +29,8 @@ import asyncpg
 
 from leadgen.airtable.snapshot import JSON
 from leadgen.db.connect import quoted_identifier
-from leadgen.migration.coverage import Catalog, Column
-from leadgen.migration.mapping import Mapping
+from leadgen.migrate.coverage import Catalog, Column
+from leadgen.migrate.mapping import Mapping
 from leadgen.sql import queries
 
 # Which column ties a row to the Airtable record it came from (for sampling and naming).

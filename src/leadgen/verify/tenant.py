@@ -32,18 +32,20 @@ from leadgen.admin.tenants import tenant_id_for
 from leadgen.airtable.snapshot import Snapshot
 from leadgen.db.connect import admin_transaction, connect, database_url, tenant_transaction
 from leadgen.errors import ConfigError
-from leadgen.migration.coverage import Catalog, check_against_database, read_catalog
-from leadgen.migration.cutover import cutover_verdict
-from leadgen.migration.load import LOAD_ORDER
-from leadgen.migration.mapping import Mapping, load_mapping
-from leadgen.migration.rules import row_id
-from leadgen.migration.transform import Transformed, transform_snapshot
-from leadgen.migration.verify_base import BaseView
-from leadgen.migration.verify_library import library_checks
-from leadgen.migration.verify_mapped import MappedBase
-from leadgen.migration.verify_queries import QueryContext, plan_checks
-from leadgen.migration.verify_report import TableCount, VerifyReport
-from leadgen.migration.verify_rows import (
+from leadgen.migrate.coverage import Catalog, check_against_database, read_catalog
+from leadgen.migrate.load.stager import LOAD_ORDER
+from leadgen.migrate.mapping import Mapping, load_mapping
+from leadgen.migrate.transform.rules import row_id
+from leadgen.migrate.transform.snapshot_rows import Transformed, transform_snapshot
+from leadgen.sql import queries
+from leadgen.sync.cutover import cutover_verdict
+from leadgen.terminal import console
+from leadgen.verify.base_view import BaseView
+from leadgen.verify.library import library_checks
+from leadgen.verify.mapped import MappedBase
+from leadgen.verify.queries import QueryContext, plan_checks
+from leadgen.verify.report import TableCount, VerifyReport
+from leadgen.verify.rows import (
     NOT_MIGRATED,
     Difference,
     Namer,
@@ -56,8 +58,6 @@ from leadgen.migration.verify_rows import (
     volatile_fields,
     without_volatile,
 )
-from leadgen.sql import queries
-from leadgen.terminal import console
 
 
 async def verify_tenant(

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from leadgen.airtable.formula.sql.compiler import select_statement
-from leadgen.migration.mapping import load_mapping
+from leadgen.migrate.mapping import load_mapping
 
 app = typer.Typer(
     help="Airtable formulas: translate filterByFormula into SQL.", no_args_is_help=True

@@ -39,10 +39,10 @@ from uuid import UUID
 import asyncpg
 
 from leadgen.db.connect import OWNER_ROLE, quoted_identifier
-from leadgen.migration.direct_copy import as_loader, check_tenant_rows, tenant_rows
-from leadgen.migration.foreign_keys import ORIGIN, REPLICA, check_foreign_keys
-from leadgen.migration.rules import batch_id, batch_key
-from leadgen.migration.wire import ContactScores, Encoded, as_records, loaded_columns
+from leadgen.migrate.load.direct_copy import as_loader, check_tenant_rows, tenant_rows
+from leadgen.migrate.load.foreign_keys import ORIGIN, REPLICA, check_foreign_keys
+from leadgen.migrate.load.wire import ContactScores, Encoded, as_records, loaded_columns
+from leadgen.migrate.transform.rules import batch_id, batch_key
 
 # Upsert order (parents first). Deletes run in reverse.
 LOAD_ORDER = (

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadgen.errors import LeadgenError
-from leadgen.migration.copy_binary import Unsupported, rows_encoder
-from leadgen.migration.coverage import Catalog
+from leadgen.migrate.coverage import Catalog
+from leadgen.migrate.load.copy_binary import Unsupported, rows_encoder
 
 SCORE = "contact_score"
 PIECE = 1 << 20  # bytes per CopyData message

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import orjson
 
-from leadgen.migration.coverage import Column
+from leadgen.migrate.coverage import Column
 
 Converter = Callable[[Any], Any]
 RECORD_ID = re.compile(r"^rec[A-Za-z0-9]{14}$")
@@ -135,18 +135,3 @@ def is_error_value(value: Any) -> bool:
     """Airtable's formula/rollup error objects: {"error": …} or {"specialValue": …}."""
     return type(value) is dict and len(value) == 1 and ("error" in value or
                                                          "specialValue" in value)
-
-
-def constant_default(column: Column) -> tuple[bool, Any]:
-    """(True, value) when the column's default is a constant we can fill in ourselves."""
-    d = column.default
-    if d is None:
-        return False, None
-    if re.fullmatch(r"-?\d+", d):
-        return True, int(d)
-    if d in ("true", "false"):
-        return True, d == "true"
-    m = re.fullmatch(r"'((?:[^']|'')*)'::[\w\" ]+", d)
-    if m:
-        return True, m.group(1).replace("''", "'")
-    return False, None

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
-from leadgen.migration import convert
-from leadgen.migration.convert import Bad
-from leadgen.migration.ledger import DERIVED, DROPPED, LOADED, REJECTED
-from leadgen.migration.mapping import FieldMapping, slug
-from leadgen.migration.rules import message_key, tag_id
+from leadgen.migrate.ledger import DERIVED, DROPPED, LOADED, REJECTED
+from leadgen.migrate.mapping import FieldMapping, slug
+from leadgen.migrate.transform import convert
+from leadgen.migrate.transform.convert import Bad
+from leadgen.migrate.transform.rules import message_key, tag_id
 
 if TYPE_CHECKING:
-    from leadgen.migration.transform import RecordState, Transformer
+    from leadgen.migrate.transform.snapshot_rows import RecordState, Transformer
 
 Handler = Callable[[Any, "RecordState"], int]
 

@@ -38,8 +38,8 @@ from typing import Any
 
 from leadgen.airtable.snapshot import Snapshot
 from leadgen.errors import LeadgenError
-from leadgen.migration.transform import COMPLETE, FIXED_COLUMNS, Transformer
-from leadgen.migration.wire import ChunkEncoder
+from leadgen.migrate.load.wire import ChunkEncoder
+from leadgen.migrate.transform.snapshot_rows import COMPLETE, FIXED_COLUMNS, Transformer
 
 QUEUE = 64  # chunks ready on the caller's side (≈ 10 flushes of 5,000 records)
 _Chunk = tuple[str, list[Any]]

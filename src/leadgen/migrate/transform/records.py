@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from leadgen.errors import MappingError
-from leadgen.migration.convert import constant_default
-from leadgen.migration.coverage import Column
-from leadgen.migration.ledger import DERIVED, DROPPED, LOADED, REJECTED
-from leadgen.migration.mapping import FieldMapping, TableMapping
-from leadgen.migration.rules import message_key
+from leadgen.migrate.coverage import Column
+from leadgen.migrate.ledger import DERIVED, DROPPED, LOADED, REJECTED
+from leadgen.migrate.mapping import FieldMapping, TableMapping
+from leadgen.migrate.transform.rules import message_key
 
 if TYPE_CHECKING:
-    from leadgen.migration.transform import Transformer
+    from leadgen.migrate.transform.snapshot_rows import Transformer
 
 SPLIT_KEY = {"company_enrichment_l2": "company_id", "contact_enrichment": "contact_id"}
 CHILD_COLUMNS = {
@@ -135,7 +134,7 @@ class TablePlan:
 
 
 def compile_plan(tr: Transformer, tm: TableMapping) -> TablePlan:
-    from leadgen.migration.handlers import compile_handler
+    from leadgen.migrate.transform.handlers import compile_handler
 
     cat = tr.catalog.tables[tm.target]
     columns: list[str] = ["id", "tenant_id", "airtable_record_id"]
@@ -173,7 +172,7 @@ def compile_plan(tr: Transformer, tm: TableMapping) -> TablePlan:
         info = cat[column]
         if info.nullable or pos < 3 or column == "created_at":
             continue
-        constant, value = constant_default(info)
+        constant, value = info.constant_default()
         if constant:
             plan.defaults.append((pos, value))
         else:
@@ -194,7 +193,7 @@ def compile_plan(tr: Transformer, tm: TableMapping) -> TablePlan:
 
 def _ddl_default(column: Column, f: FieldMapping) -> Any:
     """The constant DDL default an empty select loads as (the coverage check vouched for it)."""
-    constant, value = constant_default(column)
+    constant, value = column.constant_default()
     if not constant:
         raise MappingError(
             f"{f.table}.{f.name}: empty = \"default\" but {f.target_table}.{f.column} has no "

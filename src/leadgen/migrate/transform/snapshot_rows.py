@@ -24,12 +24,12 @@ import orjson
 
 from leadgen.airtable.snapshot import Snapshot
 from leadgen.errors import ConfigError
-from leadgen.migration import convert
-from leadgen.migration.coverage import Catalog
-from leadgen.migration.ledger import DERIVED, DROPPED, LOADED, REJECTED, Ledger, Reject
-from leadgen.migration.mapping import Mapping, TableMapping
-from leadgen.migration.records import RecordState, TablePlan, compile_plan
-from leadgen.migration.rules import BatchBook, NameIndex, person_key, row_ids
+from leadgen.migrate.coverage import Catalog
+from leadgen.migrate.ledger import DERIVED, DROPPED, LOADED, REJECTED, Ledger, Reject
+from leadgen.migrate.mapping import Mapping, TableMapping
+from leadgen.migrate.transform import convert
+from leadgen.migrate.transform.records import RecordState, TablePlan, compile_plan
+from leadgen.migrate.transform.rules import BatchBook, NameIndex, person_key, row_ids
 
 TARGET_ORDER = ("owners", "companies", "contacts", "campaigns", "messages", "activities",
                 "crm_events", "tasks", "research_assets", "audit_log")

@@ -18,8 +18,8 @@ import asyncpg
 
 from leadgen.airtable.formula import LinkDisplay
 from leadgen.airtable.generate import generate_base, write_generated
-from leadgen.migration.mapping import load_mapping
-from leadgen.migration.run import migrate_snapshot
+from leadgen.migrate.mapping import load_mapping
+from leadgen.migrate.run import migrate_snapshot
 from leadgen.n8n.library import TENANT_PREAMBLE
 from leadgen.n8n.pgformat import format_query
 from tenant_seed import new_tenant

@@ -26,7 +26,7 @@ from sql_bases import MigratedBase, migrate_generated, select_ids
 
 from leadgen.airtable.formula import compile_filter, field_refs, parse
 from leadgen.airtable.formula.sql import UnsupportedFormula, compile_condition
-from leadgen.migration.mapping import Mapping, load_mapping
+from leadgen.migrate.mapping import Mapping, load_mapping
 from support import run_async
 
 TABLES = ("Contacts", "Companies")

@@ -47,7 +47,7 @@ from leadgen.airtable.formula.sql.values import (
 )
 from leadgen.airtable.formula.syntax.ast import BinaryOp, FieldRef, Literal, Node, UnaryOp
 from leadgen.airtable.formula.syntax.parser import parse
-from leadgen.migration.mapping import Mapping, TableMapping, load_mapping
+from leadgen.migrate.mapping import Mapping, TableMapping, load_mapping
 
 __all__ = ["SUPPORTED_FUNCTIONS", "CompiledFilter", "SqlParam", "UnsupportedFormula",
            "compile_condition", "find_table", "select_statement"]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from leadgen.airtable.formula.sql.values import BOOL, DATE, NUMBER, SET, TEXT, SqlValue
-from leadgen.migration.mapping import FieldMapping, Mapping, TableMapping
+from leadgen.migrate.mapping import FieldMapping, Mapping, TableMapping
 
 TEXT_TYPES = {"singleLineText", "multilineText", "email", "url", "phoneNumber", "richText",
               "singleSelect"}

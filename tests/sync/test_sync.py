@@ -9,7 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_fixtures import (
+
+from leadgen.airtable.emulator import Emulator
+from leadgen.airtable.emulator.schema_index import SchemaIndex
+from leadgen.airtable.export import RetryPolicy
+from leadgen.errors import SchemaError
+from leadgen.migrate.mapping import DEFAULT_PATH
+from leadgen.migrate.transform.rules import row_id
+from leadgen.sync.cycle import SyncOptions, sync_once
+from leadgen.sync.reader import AirtableReader
+from leadgen.verify.tenant import verify_tenant
+from support.migrated import (
     FAST_PENALTY,
     FAST_RATE,
     Migrated,
@@ -18,16 +28,6 @@ from sync_fixtures import (
     run_cli,
     tenant_fetch,
 )
-
-from leadgen.airtable.emulator import Emulator
-from leadgen.airtable.emulator.schema_index import SchemaIndex
-from leadgen.airtable.export import RetryPolicy
-from leadgen.errors import SchemaError
-from leadgen.migration.mapping import DEFAULT_PATH
-from leadgen.migration.rules import row_id
-from leadgen.migration.sync import SyncOptions, sync_once
-from leadgen.migration.sync_reader import AirtableReader
-from leadgen.migration.verify import verify_tenant
 
 
 def reader_for(emu: Emulator) -> AirtableReader:
@@ -188,7 +188,7 @@ async def test_added_field_stops_sync_until_mapped(database_url: str, tmp_path: 
         assert state["last_status"] == "drift" and "Lead Source" in state["last_message"]
 
         # The mapping is updated to cover the field: the sync goes on.
-        bundled = (Path(__file__).parents[2] / "src/leadgen/migration/mappings" / DEFAULT_PATH)
+        bundled = (Path(__file__).parents[2] / "src/leadgen/migrate/mappings" / DEFAULT_PATH)
         text = bundled.read_text("utf-8").replace(
             "[tables.Contacts.fields]\n",
             '[tables.Contacts.fields]\n"Lead Source" = { kind = "drop", reason = "new, unused" }\n')
@@ -233,8 +233,8 @@ def test_links_edited_from_the_unloaded_side_are_reread(tmp_path: Path) -> None:
     """Companies.Contacts is derived (contacts.company_id holds the link): a contact added to
     or removed from a company there must be re-read, whatever its own timestamp says."""
     from leadgen.airtable.generate import generate_base
-    from leadgen.migration.mapping import load_mapping
-    from leadgen.migration.sync_changes import suspects
+    from leadgen.migrate.mapping import load_mapping
+    from leadgen.sync.changes import suspects
 
     base = generate_base(5, 1)
     mapping = load_mapping(schema=base.schema)

@@ -7,15 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from mig_helpers import make_snapshot, rid
 from test_coverage import DEFAULT
 
 from leadgen.db.connect import admin_transaction
-from leadgen.migration import load_mapping, migrate_snapshot
-from leadgen.migration.convert import constant_default
-from leadgen.migration.coverage import read_catalog
-from leadgen.migration.rules import row_id
-from leadgen.migration.verify import verify_tenant
+from leadgen.migrate import load_mapping, migrate_snapshot
+from leadgen.migrate.coverage import read_catalog
+from leadgen.migrate.transform.rules import row_id
+from leadgen.verify.tenant import verify_tenant
+from support.snapshots import make_snapshot, rid
 from tenant_seed import new_tenant
 
 ACME, JANA, DRAFT, APPROVED = rid("coAcme"), rid("ctJana"), rid("msgDraft"), rid("msgAppr")
@@ -66,7 +65,7 @@ async def test_the_customer_mapping_fills_every_select_whose_column_has_a_defaul
         assert f.target_table is not None and f.column is not None
         column = catalog.column(f.target_table, f.column)
         assert column is not None
-        if constant_default(column)[0]:
+        if column.constant_default()[0]:
             with_default.add((f.table, f.name))
         if f.empty == "default":
             filled.add((f.table, f.name))

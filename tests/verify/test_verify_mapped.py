@@ -7,24 +7,24 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from mig_helpers import make_snapshot
 from test_verify_explained import every_reject_records
 
 from leadgen.airtable.generate import write_generated
 from leadgen.airtable.snapshot import Snapshot
 from leadgen.db.connect import connect
-from leadgen.migration.coverage import read_catalog
-from leadgen.migration.mapping import load_mapping
-from leadgen.migration.transform import transform_snapshot
-from leadgen.migration.verify_base import BaseView
-from leadgen.migration.verify_mapped import MappedBase
-from leadgen.migration.verify_queries import (
+from leadgen.migrate.coverage import read_catalog
+from leadgen.migrate.mapping import load_mapping
+from leadgen.migrate.transform.snapshot_rows import transform_snapshot
+from leadgen.verify.base_view import BaseView
+from leadgen.verify.mapped import MappedBase
+from leadgen.verify.queries import (
     DRAFT,
     batch_formula,
     contacts_formula,
     plan_parameters,
     quote,
 )
+from support.snapshots import make_snapshot
 
 
 async def mapped_base(url: str, root: Path) -> MappedBase:

@@ -9,22 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mig_helpers import make_snapshot, rid, tamper_first_row
-from sync_fixtures import (
+
+from leadgen.airtable.generate import generate_base, write_generated
+from leadgen.migrate import migrate_snapshot
+from leadgen.migrate.ledger import REASONS
+from leadgen.verify.report import VerifyFailed, VerifyReport
+from leadgen.verify.tenant import verify_tenant
+from support import run_async
+from support.adversarial import ACME, BETA, JANA, MICHAL, records
+from support.migrated import (
     Migrated,
     migrate_generated,
     run_cli,
     tenant_execute,
     tenant_fetch,
 )
-from test_adversarial import ACME, BETA, JANA, MICHAL, records
-
-from leadgen.airtable.generate import generate_base, write_generated
-from leadgen.migration import migrate_snapshot
-from leadgen.migration.ledger import REASONS
-from leadgen.migration.verify import verify_tenant
-from leadgen.migration.verify_report import VerifyFailed, VerifyReport
-from support import run_async
+from support.snapshots import make_snapshot, rid, tamper_first_row
 from tenant_seed import new_tenant
 
 DIAMOND = "Tier 0 - Diamond"  # not a choice of Companies.Tier: rejected by the mapping

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from sync_fixtures import Migrated, migrate_generated, run_cli, tenant_execute, tenant_fetch
 
-from leadgen.migration.verify import verify_tenant
-from leadgen.migration.verify_report import VerifyFailed
+from leadgen.verify.report import VerifyFailed
+from leadgen.verify.tenant import verify_tenant
+from support.migrated import Migrated, migrate_generated, run_cli, tenant_execute, tenant_fetch
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ import pytest
 
 from leadgen.airtable.snapshot import write_snapshot
 from leadgen.db.connect import admin_transaction
-from leadgen.migration.mapping import bundled_schema
-from leadgen.migration.rules import row_id
-from leadgen.migration.transform import Transformer
+from leadgen.migrate.mapping import bundled_schema
+from leadgen.migrate.transform.rules import row_id
+from leadgen.migrate.transform.snapshot_rows import Transformer
 
 SCHEMA = bundled_schema()
 TARGET_TABLES = [

@@ -11,15 +11,16 @@ from typing import Any
 
 import asyncpg
 import pytest
-from mig_helpers import canonical, dump, record_ids, tamper_first_row
 
-import leadgen.migration.run as run_module
+import leadgen.migrate.run as run_module
 from leadgen.airtable.generate import write_generated
 from leadgen.db.connect import admin_transaction
 from leadgen.errors import ConfigError, LeadgenError
-from leadgen.migration import migrate_snapshot, transform_process
-from leadgen.migration.load import Stager
-from leadgen.migration.transform import Transformer
+from leadgen.migrate import migrate_snapshot
+from leadgen.migrate.load.stager import Stager
+from leadgen.migrate.transform import process as transform_process
+from leadgen.migrate.transform.snapshot_rows import Transformer
+from support.snapshots import canonical, dump, record_ids, tamper_first_row
 from tenant_seed import new_tenant
 
 pytestmark = pytest.mark.skipif(not transform_process.available(), reason="needs os.fork")

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 import pytest
 
-from leadgen.migration.transform import _fields_text
+from leadgen.migrate.transform.snapshot_rows import _fields_text
 
 FIELDS: dict[str, Any] = {"fldA": 'a "fields": trap \\"fields\\": {}', "fldB": [1, 2.5, None],
                           "fldC": {"fields": {"x": "}"}}, "fldD": "naïve ✓"}

@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mig_helpers import canonical, digest, dump, record_ids, table_id
-
 from leadgen.airtable.generate import write_generated
 from leadgen.airtable.snapshot import Snapshot, write_snapshot
-from leadgen.migration import migrate_snapshot
+from leadgen.migrate import migrate_snapshot
+from support.snapshots import canonical, digest, dump, record_ids, table_id
 from tenant_seed import new_tenant
 
 

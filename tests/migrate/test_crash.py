@@ -12,10 +12,10 @@ import uuid
 from pathlib import Path
 
 import asyncpg
-from mig_helpers import canonical, dump, record_ids
 
 from leadgen.airtable.generate import write_generated
-from leadgen.migration import migrate_snapshot
+from leadgen.migrate import migrate_snapshot
+from support.snapshots import canonical, dump, record_ids
 from tenant_seed import new_tenant
 
 ROOT = Path(__file__).resolve().parents[2]

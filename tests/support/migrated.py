@@ -1,7 +1,7 @@
 """Fixtures shared by the verify and sync tests: a generated base migrated into a new tenant.
 
-Imported by the test modules (`from sync_fixtures import …`); pytest puts tests/ on sys.path
-and tests/migration/ is the rootdir-relative package of these modules.
+Imported by the test modules (`from support.migrated import …`); pytest puts tests/ on
+sys.path (pyproject's `pythonpath`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from leadgen.airtable.emulator import Emulator, run_emulator
 from leadgen.airtable.export import ExportOptions, RetryPolicy, export_base
 from leadgen.airtable.generate import write_generated
 from leadgen.db.connect import tenant_transaction
-from leadgen.migration.run import migrate_snapshot
+from leadgen.migrate.run import migrate_snapshot
 from support import run_async
 from tenant_seed import new_tenant
 

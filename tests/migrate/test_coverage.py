@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mig_helpers import SCHEMA, dump, make_snapshot, rid
 
 from leadgen.errors import MappingError
-from leadgen.migration import load_mapping, migrate_snapshot
-from leadgen.migration.mapping import DEFAULT_PATH
+from leadgen.migrate import load_mapping, migrate_snapshot
+from leadgen.migrate.mapping import DEFAULT_PATH
+from support.snapshots import SCHEMA, dump, make_snapshot, rid
 from tenant_seed import new_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT = (ROOT / "src/leadgen/migration/mappings" / DEFAULT_PATH).read_text("utf-8")
+DEFAULT = (ROOT / "src/leadgen/migrate/mappings" / DEFAULT_PATH).read_text("utf-8")
 RECORDS = {"Companies": [{"id": rid("co1"), "fields": {"Company Name": "Acme"}}]}
 
 

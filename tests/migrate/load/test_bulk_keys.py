@@ -16,20 +16,20 @@ from typing import Any
 
 import asyncpg
 import pytest
-from mig_helpers import canonical, dump, record_ids, tamper_first_row
 
-import leadgen.migration.load as load_module
-import leadgen.migration.run as run_module
+import leadgen.migrate.load.stager as load_module
+import leadgen.migrate.run as run_module
 from leadgen.airtable.generate import write_generated
 from leadgen.db.connect import admin_transaction, tenant_transaction
 from leadgen.errors import DatabaseUnavailable
-from leadgen.migration import migrate_snapshot
-from leadgen.migration.foreign_keys import (
+from leadgen.migrate import migrate_snapshot
+from leadgen.migrate.load.foreign_keys import (
     REPLICA,
     bulk_checks_allowed,
     check_foreign_keys,
     foreign_keys,
 )
+from support.snapshots import canonical, dump, record_ids, tamper_first_row
 from tenant_seed import new_tenant
 
 

@@ -9,8 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from mig_helpers import make_snapshot, rid
-
+from support.snapshots import make_snapshot, rid
 from tenant_seed import new_tenant
 
 ROOT = Path(__file__).resolve().parents[2]

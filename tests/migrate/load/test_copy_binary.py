@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leadgen.migration.copy_binary import Unsupported, rows_encoder
-from leadgen.migration.rules import uuid5_fast
-from leadgen.migration.wire import Encoded
+from leadgen.migrate.load.copy_binary import Unsupported, rows_encoder
+from leadgen.migrate.load.wire import Encoded
+from leadgen.migrate.transform.rules import uuid5_fast
 from support import run_async
 
 

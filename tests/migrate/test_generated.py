@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from mig_helpers import count_cells, digest, dump
 
 from leadgen.airtable.generate import write_generated
-from leadgen.migration import migrate_snapshot
+from leadgen.migrate import migrate_snapshot
+from support.snapshots import count_cells, digest, dump
 from tenant_seed import new_tenant
 
 

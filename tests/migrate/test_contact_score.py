@@ -7,12 +7,12 @@ import uuid
 from pathlib import Path
 
 import asyncpg
-from mig_helpers import dump, table_id
 
 from leadgen.airtable.generate import write_generated
 from leadgen.airtable.snapshot import Snapshot, write_snapshot
 from leadgen.db.connect import admin_transaction
-from leadgen.migration import migrate_snapshot
+from leadgen.migrate import migrate_snapshot
+from support.snapshots import dump, table_id
 from tenant_seed import new_tenant
 
 

@@ -16,15 +16,15 @@ from typing import Any
 
 import asyncpg
 import pytest
-from mig_helpers import canonical, digest, dump, record_ids, tamper_first_row
 
-import leadgen.migration.run as run_module
+import leadgen.migrate.run as run_module
 from leadgen.airtable.generate import write_generated
 from leadgen.db.connect import admin_transaction, tenant_transaction, with_user
 from leadgen.errors import DatabaseUnavailable
-from leadgen.migration import migrate_snapshot
-from leadgen.migration.direct_copy import LOADER_ROLE, loader_tables
-from leadgen.migration.load import LOAD_ORDER, Stager
+from leadgen.migrate import migrate_snapshot
+from leadgen.migrate.load.direct_copy import LOADER_ROLE, loader_tables
+from leadgen.migrate.load.stager import LOAD_ORDER, Stager
+from support.snapshots import canonical, digest, dump, record_ids, tamper_first_row
 from tenant_seed import new_tenant
 
 LOADED = (*LOAD_ORDER, "migration_rejects")
