@@ -31,7 +31,7 @@ def uuid5_fast(namespace: UUID, name: str) -> UUID:
     digest = bytearray(sha1(namespace.bytes + name.encode()).digest()[:16])
     digest[6] = (digest[6] & 0x0F) | 0x50
     digest[8] = (digest[8] & 0x3F) | 0x80
-    return FastUUID(bytes(digest))  # type: ignore[no-any-return]
+    return FastUUID(bytes(digest))
 
 
 def row_id(tenant_id: UUID, record_id: str) -> UUID:
@@ -47,7 +47,7 @@ def row_ids(tenant_id: UUID) -> Callable[[str], UUID]:
         digest = bytearray(sha1(prefix + record_id.encode()).digest()[:16])
         digest[6] = (digest[6] & 0x0F) | 0x50
         digest[8] = (digest[8] & 0x3F) | 0x80
-        return FastUUID(bytes(digest))  # type: ignore[no-any-return]
+        return FastUUID(bytes(digest))
 
     return make
 
