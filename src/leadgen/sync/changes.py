@@ -3,7 +3,8 @@
 1. changed: per mapped table, the records created or modified after `since` (one request per
    table when nothing changed; sync_reader.py). Records that come back identical to the
    archived copy (the overlap window re-reads recent edits) are not changes.
-2. suspects, re-read by RECORD_ID() — what LAST_MODIFIED_TIME() does not reveal (§7):
+2. suspects, re-read by RECORD_ID() — what LAST_MODIFIED_TIME() does not reveal (it reflects
+   edits of non-computed fields only: https://support.airtable.com/docs/formula-field-reference):
    * a computed field (Messages.Label = CONCATENATE({Contact}, …), a count, a lookup) changes
      when the linked record changes, without touching its own record's timestamp: the records
      linking to a changed record through the field's links are re-read (the mapping loads

@@ -5,7 +5,8 @@ The exporter's `build_api` mounts its `PacedAdapter`, so every request waits for
 `Pacer` (just under 5 req/s, a 429 blocks the whole base for the penalty) and 5xx, timeouts and
 dropped connections are retried; nothing here talks to Airtable any other way.
 
-Change detection (reference/airtable_api.md §7): Airtable has no "modified since" parameter, so
+Change detection: list records has no "modified since" parameter
+(https://airtable.com/developers/web/api/list-records), so
 the cycle lists each table with
     OR(IS_AFTER(LAST_MODIFIED_TIME(), DATETIME_PARSE('<since>')),
        IS_AFTER(CREATED_TIME(),       DATETIME_PARSE('<since>')))

@@ -1,5 +1,6 @@
 """The snapshot as the Airtable formula engine sees it: records by table, and links shown the
-way `filterByFormula` shows them (the linked records' primary-field values, not ids; §0.2).
+way `filterByFormula` shows them (the linked records' primary-field values, not ids:
+https://github.com/gtalarico/pyairtable/issues/160).
 
 `BaseView.select(table, formula)` is what Airtable would answer to a list request with that
 `filterByFormula`, evaluated locally over the snapshot by `leadgen.airtable.formula`.
