@@ -102,3 +102,10 @@ def test_build_context_keeps_env_files_and_development_leftovers_out() -> None:
     allowed = {r[1:].rstrip("/") for r in rules if r.startswith("!")}
     assert allowed == {"requirements.txt", "pyproject.toml", "README.md", "src"}
     assert "**/.env" in rules
+
+
+def test_one_off_service_uses_the_built_image_and_never_pulls(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert services["leadgen"]["image"] == services["api"]["image"]
+    assert services["leadgen"]["pull_policy"] == "never"
+    assert services["leadgen"]["entrypoint"] == ["leadgen"]
