@@ -63,7 +63,7 @@ ensure_base_images() {
   if ! podman image exists "$BASE_STAND_IN"; then
     local tarball="$CACHE/bookworm-minbase.tar"
     if [ ! -f "$tarball" ]; then
-      echo "debootstrap bookworm (about a minute)…" >&2
+      echo "debootstrap bookworm (a few minutes, once)…" >&2
       local rootfs="$CACHE/rootfs.tmp"
       rm -rf "$rootfs" && mkdir -p "$CACHE"
       debootstrap --variant=minbase bookworm "$rootfs" "$DEBIAN_MIRROR" >"$CACHE.debootstrap.log"
