@@ -39,18 +39,20 @@ from uuid import UUID
 import asyncpg
 
 from leadgen.db.connect import OWNER_ROLE, quoted_identifier
+from leadgen.db.tables import in_order
 from leadgen.migrate.load.direct_copy import as_loader, check_tenant_rows, tenant_rows
 from leadgen.migrate.load.foreign_keys import ORIGIN, REPLICA, check_foreign_keys
 from leadgen.migrate.load.wire import ContactScores, Encoded, as_records, loaded_columns
 from leadgen.migrate.transform.rules import batch_id, batch_key
 
-# Upsert order (parents first). Deletes run in reverse.
-LOAD_ORDER = (
+# The tables the migration writes, in the one table order (leadgen.db.tables): upserts run
+# in it (parents first), deletes in reverse.
+LOAD_ORDER = in_order({
     "owners", "batches", "companies", "company_enrichment_l2", "company_tags", "contacts",
     "contact_enrichment", "campaigns", "messages", "activities", "crm_events",
     "crm_event_participants", "tasks", "task_contacts", "task_activities", "research_assets",
     "audit_log", "airtable_records",
-)
+})
 
 
 @dataclass(frozen=True)
