@@ -37,8 +37,7 @@ from leadgen.db.connect import (
 from leadgen.errors import DatabaseUnavailable, LeadgenError
 from leadgen.migrate.coverage import Catalog, check_against_database, read_catalog
 from leadgen.migrate.ledger import REJECT_COLUMNS, Reject, json_text, reject_rows
-from leadgen.migrate.load.direct_copy import loader_tables
-from leadgen.migrate.load.foreign_keys import bulk_checks_allowed
+from leadgen.migrate.load.setup import LoadSetup
 from leadgen.migrate.load.stager import LOAD_ORDER, Stager
 from leadgen.migrate.mapping import Mapping, load_mapping
 from leadgen.migrate.report import MigrationReport
@@ -110,11 +109,10 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
         tr.archived = {r["record_id"]: (r["table_id"], r["created_time"], r["fields_sha256"])
                        for r in await conn.fetch(digests.sql, tenant_id, snap.base_id)}
         columns = {**FIXED_COLUMNS, "migration_rejects": REJECT_COLUMNS}
-        stager = Stager(conn, columns, tenant_id)
-        stager.archive_empty = not tr.archived
-        stager.bulk_checks = await bulk_checks_allowed(conn)
-        stager.loader = await loader_tables(conn, (*LOAD_ORDER, "migration_rejects"))
-        stager.appended = {"migration_rejects"}  # every row has this run's new id
+        setup = await LoadSetup.of_transaction(
+            conn, LOAD_ORDER, archive_empty=not tr.archived,
+            appended={"migration_rejects"})  # every row has this run's new id
+        stager = Stager(conn, columns, tenant_id, setup)
         rejects = _Rejects(tenant_id, uuid.uuid4())
         final_batches: list[Any] = []
         with _old_objects_skipped_by_gc():
