@@ -71,8 +71,8 @@ async def migrate_snapshot(
         catalog = await read_catalog(conn)
         check_against_database(mapping, catalog)
         try:
-            report = await _load(conn, snap, mapping, catalog, tenant_id, tenant_slug, started,
-                                 t0, max_rejects, progress)
+            report = await load_snapshot(conn, snap, mapping, catalog, tenant_id, tenant_slug,
+                                        started, t0, max_rejects, progress)
         except asyncpg.PostgresError as exc:
             raise DatabaseUnavailable(
                 f"the load failed in PostgreSQL and was rolled back, the tenant is unchanged: "
@@ -87,9 +87,14 @@ async def migrate_snapshot(
     return report
 
 
-async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, catalog: Catalog,
-                tenant_id: uuid.UUID, slug: str, started: datetime, t0: float,
-                max_rejects: int, progress: Progress | None) -> MigrationReport:
+async def load_snapshot(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping,
+                        catalog: Catalog, tenant_id: uuid.UUID, slug: str, started: datetime,
+                        t0: float, max_rejects: int = 0, progress: Progress | None = None,
+                        ) -> MigrationReport:
+    """The engine's one-transaction load of `snap` into the tenant, on `conn` (checked
+    against `catalog` already): transform, stage, upsert, delete, the run's row and rejects.
+    `migrate_snapshot` and each sync cycle (leadgen.sync.cycle) call it; `t0` is the
+    caller's clock at its start (perf_counter) for the report's timings."""
     tr = Transformer(mapping, catalog, tenant_id, snap.base_id)
     await _prefer_lz4(conn)
     await _roomy_stages(conn)
