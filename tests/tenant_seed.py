@@ -9,14 +9,13 @@ from dataclasses import dataclass
 import asyncpg
 
 from leadgen.admin.tenants import create_tenant
+from leadgen.db import tables
 from leadgen.db.connect import admin_transaction
 
-TENANT_TABLES = [
-    "owners", "batches", "companies", "company_enrichment_l2", "company_tags", "contacts",
-    "contact_enrichment", "campaigns", "messages", "activities", "crm_events",
-    "crm_event_participants", "tasks", "task_contacts", "task_activities", "research_assets",
-    "pipeline_runs", "audit_log", "users", "sessions", "api_keys",
-]
+# The tenant tables `seed_tenant` puts a row in, in the schema's order (leadgen.db.tables):
+# all but those only a migration or a sync cycle writes.
+TENANT_TABLES = [t for t in tables.TENANT_TABLES if t not in {
+    "airtable_records", "migration_runs", "migration_rejects", "sync_state", "sync_cycles"}]
 
 
 async def new_tenant(url: str, prefix: str = "t") -> tuple[str, uuid.UUID]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import asyncpg
 
+from leadgen.db.tables import TENANT_TABLES
 from support import run_async
 
 PLAN_DDL = Path(__file__).parent / "fixtures" / "plan_ddl.sql"
@@ -102,6 +103,8 @@ def test_plan_ddl_is_fully_present(
 ) -> None:
     plan = _plan_catalog(scratch_database)
     assert len(plan["tables"]) == 19  # type: ignore[arg-type]
+    # the plan's tables are ours, each one a tenant table of the one table order but tenants
+    assert plan["tables"] - {"tenants"} <= set(TENANT_TABLES)  # type: ignore[operator]
     assert len(plan["enums"]) >= 30  # type: ignore[arg-type]
     assert missing_from(plan, run_async(read_catalog(database_url))) == []
 

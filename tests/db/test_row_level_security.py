@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from leadgen.db import tables
 from leadgen.db.connect import APP_ROLE, tenant_transaction
 from tenant_seed import TENANT_TABLES, SeededTenant
 
@@ -49,6 +50,7 @@ async def test_every_tenant_table_has_forced_rls(app_conn: asyncpg.Connection) -
                          AND a.attname = 'tenant_id' AND NOT a.attisdropped)"""
     )
     by_name = {r["relname"]: r for r in rows}
+    assert set(by_name) == set(tables.TENANT_TABLES)  # every one, and no other
     assert set(TENANT_TABLES) <= set(by_name)
     for name, row in by_name.items():
         assert row["relrowsecurity"] and row["relforcerowsecurity"], name
@@ -100,7 +102,7 @@ async def test_tenant_cannot_see_update_or_delete_another(
     assert await _count_all(database_url, table, b) == before
 
 
-@pytest.mark.parametrize("table", TENANT_TABLES)
+@pytest.mark.parametrize("table", tables.TENANT_TABLES)
 async def test_no_tenant_set_fails_loudly(table: str, app_conn: asyncpg.Connection) -> None:
     with pytest.raises(asyncpg.PostgresError, match="no tenant set"):
         async with app_conn.transaction():

@@ -15,17 +15,13 @@ import pytest
 
 from leadgen.airtable.snapshot import write_snapshot
 from leadgen.db.connect import admin_transaction
+from leadgen.migrate.load.stager import LOAD_ORDER
 from leadgen.migrate.mapping import bundled_schema
 from leadgen.migrate.transform.rules import row_id
 from leadgen.migrate.transform.snapshot_rows import Transformer
 
 SCHEMA = bundled_schema()
-TARGET_TABLES = [
-    "owners", "batches", "companies", "company_enrichment_l2", "company_tags", "contacts",
-    "contact_enrichment", "campaigns", "messages", "activities", "crm_events",
-    "crm_event_participants", "tasks", "task_contacts", "task_activities", "research_assets",
-    "audit_log", "airtable_records",
-]
+TARGET_TABLES = list(LOAD_ORDER)  # the tables a migration writes, parents first
 CREATED = "2024-05-01T10:00:00.000Z"
 
 

@@ -3,8 +3,10 @@
     load_mapping(path=None, schema=None) -> Mapping        mapping.py (the customer's TOML)
     read_catalog(conn) / check_against_database(...)       coverage.py (columns, pg_enum)
     transform_snapshot(snapshot, mapping, catalog, tenant_id) -> Transformed   transform/
-    Stager(...).copy / .apply                              load/ (COPY, upsert, delete)
+    Stager(conn, columns, tenant_id, setup).copy / .finish  load/ (COPY, upsert, delete)
     await migrate_snapshot(url, snapshot, tenant_slug, ...) -> MigrationReport   run.py
+    await load_snapshot(conn, snap, mapping, catalog, ...)  run.py (the one-transaction load;
+                                                           sync cycles call it too)
 
 `transform/` turns records into rows (handlers.py compiles one handler per field, records.py
 holds the per-record rules, rules.py the deterministic ids and name normalisation, convert.py

@@ -37,8 +37,7 @@ from leadgen.db.connect import (
 from leadgen.errors import DatabaseUnavailable, LeadgenError
 from leadgen.migrate.coverage import Catalog, check_against_database, read_catalog
 from leadgen.migrate.ledger import REJECT_COLUMNS, Reject, json_text, reject_rows
-from leadgen.migrate.load.direct_copy import loader_tables
-from leadgen.migrate.load.foreign_keys import bulk_checks_allowed
+from leadgen.migrate.load.setup import LoadSetup
 from leadgen.migrate.load.stager import LOAD_ORDER, Stager
 from leadgen.migrate.mapping import Mapping, load_mapping
 from leadgen.migrate.report import MigrationReport
@@ -72,8 +71,8 @@ async def migrate_snapshot(
         catalog = await read_catalog(conn)
         check_against_database(mapping, catalog)
         try:
-            report = await _load(conn, snap, mapping, catalog, tenant_id, tenant_slug, started,
-                                 t0, max_rejects, progress)
+            report = await load_snapshot(conn, snap, mapping, catalog, tenant_id, tenant_slug,
+                                        started, t0, max_rejects, progress)
         except asyncpg.PostgresError as exc:
             raise DatabaseUnavailable(
                 f"the load failed in PostgreSQL and was rolled back, the tenant is unchanged: "
@@ -88,9 +87,14 @@ async def migrate_snapshot(
     return report
 
 
-async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, catalog: Catalog,
-                tenant_id: uuid.UUID, slug: str, started: datetime, t0: float,
-                max_rejects: int, progress: Progress | None) -> MigrationReport:
+async def load_snapshot(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping,
+                        catalog: Catalog, tenant_id: uuid.UUID, slug: str, started: datetime,
+                        t0: float, max_rejects: int = 0, progress: Progress | None = None,
+                        ) -> MigrationReport:
+    """The engine's one-transaction load of `snap` into the tenant, on `conn` (checked
+    against `catalog` already): transform, stage, upsert, delete, the run's row and rejects.
+    `migrate_snapshot` and each sync cycle (leadgen.sync.cycle) call it; `t0` is the
+    caller's clock at its start (perf_counter) for the report's timings."""
     tr = Transformer(mapping, catalog, tenant_id, snap.base_id)
     await _prefer_lz4(conn)
     await _roomy_stages(conn)
@@ -110,11 +114,10 @@ async def _load(conn: asyncpg.Connection, snap: Snapshot, mapping: Mapping, cata
         tr.archived = {r["record_id"]: (r["table_id"], r["created_time"], r["fields_sha256"])
                        for r in await conn.fetch(digests.sql, tenant_id, snap.base_id)}
         columns = {**FIXED_COLUMNS, "migration_rejects": REJECT_COLUMNS}
-        stager = Stager(conn, columns, tenant_id)
-        stager.archive_empty = not tr.archived
-        stager.bulk_checks = await bulk_checks_allowed(conn)
-        stager.loader = await loader_tables(conn, (*LOAD_ORDER, "migration_rejects"))
-        stager.appended = {"migration_rejects"}  # every row has this run's new id
+        setup = await LoadSetup.of_transaction(
+            conn, LOAD_ORDER, archive_empty=not tr.archived,
+            appended={"migration_rejects"})  # every row has this run's new id
+        stager = Stager(conn, columns, tenant_id, setup)
         rejects = _Rejects(tenant_id, uuid.uuid4())
         final_batches: list[Any] = []
         with _old_objects_skipped_by_gc():

@@ -10,7 +10,7 @@ Airtable stays the source of truth. One cycle:
    never more than 5 req/s against the base, never a 429 provoked;
 3. apply, in ONE transaction: the archive (airtable_records) with the changes applied is
    the base as it is now; it goes through the migration engine unchanged — the same mapping,
-   transform, ledger, rejects and loader (`run._load`: upsert what differs, delete what
+   transform, ledger, rejects and loader (`run.load_snapshot`: upsert what differs, delete what
    disappeared, record a migration run with its rejects) — and the cycle's figures and the new
    watermark are written to sync_state / sync_cycles in the same transaction. A cycle that
    finds nothing to change writes only its figures.
@@ -195,7 +195,7 @@ async def _apply(conn: asyncpg.Connection, tenant_id: UUID, slug: str, base_id: 
         root = Path(tmp)
         write_snapshot(root, base_id=base_id, base_name=base_id, schema=live, records=records,
                        exported_at=iso_z(started))
-        report = await migration_run._load(  # the engine's one-transaction load
+        report = await migration_run.load_snapshot(  # the engine's one-transaction load
             conn, Snapshot.open(root), mapping, catalog, tenant_id, slug, started,
             time.perf_counter(), 0, None)
     return len(report.rejects)

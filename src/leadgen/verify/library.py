@@ -25,8 +25,8 @@ from leadgen.verify.mapped import (
 from leadgen.verify.queries import (
     QueryCheck,
     QueryContext,
-    _batches,
     batch_formula,
+    batches_containing,
     company_groups,
     compare,
     compare_groups,
@@ -62,7 +62,7 @@ async def library_checks(ctx: QueryContext) -> tuple[list[QueryCheck], list[dict
             status.append({"name": q.name, "status": kind})
             continue
         for needle in needles:
-            batches = [b["name"] for b in await _batches(ctx, needle)]
+            batches = [b["name"] for b in await batches_containing(ctx, needle)]
             if q.name == "batch_stats":
                 checks.append(await _stats(ctx, q.sql, needle, batches))
                 continue
@@ -121,7 +121,7 @@ async def _stats(ctx: QueryContext, sql: str, needle: str, batches: list[str]) -
                        f"sql/n8n batch_stats for batches {batches}")
     pg_groups: Counter[tuple[Any, Any]] = Counter()
     pg: dict[str, Any] = {}
-    for b in await _batches(ctx, needle):
+    for b in await batches_containing(ctx, needle):
         for r in await _run(ctx, sql, b["name"]):
             pg_groups[(r["status"], r["tier"])] += r["contacts"]
         for r in await all_rows(queries("verify/workflow").plan_batch_stats_records(

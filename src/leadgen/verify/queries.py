@@ -125,7 +125,8 @@ def compare(check: QueryCheck, raw: dict[str, Any], mapped: dict[str, Any],
             check.unexpected.append(item)
 
 
-async def _batches(ctx: QueryContext, needle: str) -> list[asyncpg.Record]:
+async def batches_containing(ctx: QueryContext, needle: str) -> list[asyncpg.Record]:
+    """The tenant's batches whose name contains `needle` (verify/workflow.sql)."""
     return list(await all_rows(queries("verify/workflow").batches_containing(
         ctx.conn, tenant_id=ctx.tenant_id, needle=needle)))
 
@@ -159,7 +160,7 @@ def contact_reasons(ctx: QueryContext, reads: Reads) -> Callable[[str], str | No
 
 async def orchestrator(ctx: QueryContext, needle: str, owner: str) -> QueryCheck:
     formula = contacts_formula(needle, owner)
-    batches = await _batches(ctx, needle)
+    batches = await batches_containing(ctx, needle)
     check = QueryCheck(f"orchestrator: unprocessed contacts of *{needle}* owned by {owner}",
                        formula, f"plan_unprocessed_contacts for batches "
                        f"{[b['name'] for b in batches]}")
@@ -209,7 +210,7 @@ def compare_groups(check: QueryCheck, mapped: dict[str, Any],
 
 async def batch_stats(ctx: QueryContext, needle: str) -> QueryCheck:
     formula = batch_formula(needle)
-    batches = await _batches(ctx, needle)
+    batches = await batches_containing(ctx, needle)
     check = QueryCheck(f"batch stats: companies of contacts in *{needle}* by status and tier",
                        formula + " → Company → Status, Tier",
                        f"plan_batch_stats for batches {[b['name'] for b in batches]}")

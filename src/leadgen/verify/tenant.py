@@ -31,9 +31,9 @@ import typer
 from leadgen.admin.tenants import tenant_id_for
 from leadgen.airtable.snapshot import Snapshot
 from leadgen.db.connect import admin_transaction, connect, database_url, tenant_transaction
+from leadgen.db.tables import TENANT_TABLES
 from leadgen.errors import ConfigError
 from leadgen.migrate.coverage import Catalog, check_against_database, read_catalog
-from leadgen.migrate.load.stager import LOAD_ORDER
 from leadgen.migrate.mapping import Mapping, load_mapping
 from leadgen.migrate.transform.rules import row_id
 from leadgen.migrate.transform.snapshot_rows import Transformed, transform_snapshot
@@ -119,7 +119,7 @@ async def _compare_rows(conn: asyncpg.Connection, tenant_id: UUID, snap: Snapsho
                         mapping: Mapping, catalog: Catalog, transformed: Transformed,
                         report: VerifyReport, sample: int | None, seed: int | None) -> None:
     shapes = await table_shapes(conn, transformed.columns)
-    tables = [t for t in LOAD_ORDER if t in shapes] + sorted(set(shapes) - set(LOAD_ORDER))
+    tables = [t for t in TENANT_TABLES if t in shapes] + sorted(set(shapes) - set(TENANT_TABLES))
     chosen = _sampled(snap, transformed, tenant_id, sample, seed) if sample else None
     namer = Namer(mapping)
     expected: dict[str, list[tuple[Any, ...]]] = {}

@@ -17,8 +17,8 @@ from typing import Any
 import asyncpg
 import pytest
 
+import leadgen.migrate.load.setup as load_setup
 import leadgen.migrate.load.stager as load_module
-import leadgen.migrate.run as run_module
 from leadgen.airtable.generate import write_generated
 from leadgen.db.connect import admin_transaction, tenant_transaction
 from leadgen.errors import DatabaseUnavailable
@@ -69,7 +69,7 @@ async def test_bulk_checked_first_load_equals_a_row_checked_one(
     async def refused(conn: asyncpg.Connection) -> bool:
         return False
 
-    monkeypatch.setattr(run_module, "bulk_checks_allowed", refused)
+    monkeypatch.setattr(load_setup, "bulk_checks_allowed", refused)
     checks.tables.clear()
     slow_slug, slow_id = await new_tenant(database_url, "rowwise")
     slow = await migrate_snapshot(database_url, small_base, slow_slug)

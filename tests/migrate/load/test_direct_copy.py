@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-import leadgen.migrate.run as run_module
+import leadgen.migrate.load.setup as load_setup
 from leadgen.airtable.generate import write_generated
 from leadgen.db.connect import admin_transaction, tenant_transaction, with_user
 from leadgen.errors import DatabaseUnavailable
@@ -79,7 +79,7 @@ async def test_a_direct_first_load_equals_a_staged_one(
     async def none(conn: asyncpg.Connection, tables: Collection[str]) -> set[str]:
         return set()
 
-    monkeypatch.setattr(run_module, "loader_tables", none)
+    monkeypatch.setattr(load_setup, "loader_tables", none)
     copied.clear()
     slow_slug, slow_id = await new_tenant(database_url, "staged")
     slow = await migrate_snapshot(database_url, small_base, slow_slug)

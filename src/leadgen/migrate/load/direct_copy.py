@@ -11,7 +11,7 @@ table, back under RLS as the owner: the tenant's rows are counted, and the count
 the tenant had before plus what was copied — a copied row that named another tenant (a bug)
 would be missing from it, and the run rolls back.
 
-    tables = await loader_tables(conn, LOAD_ORDER)             (inside the load's transaction)
+    tables = await loader_tables(conn, LOAD_ORDER)    (LoadSetup.of_transaction does this)
     async with as_loader(conn, back_to="leadgen_owner"):
         await conn.copy_records_to_table("contacts", records=rows, columns=columns)
     await check_tenant_rows(conn, {"contacts": (0, n)}, tenant_id)

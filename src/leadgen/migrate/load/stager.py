@@ -39,18 +39,21 @@ from uuid import UUID
 import asyncpg
 
 from leadgen.db.connect import OWNER_ROLE, quoted_identifier
+from leadgen.db.tables import in_order
 from leadgen.migrate.load.direct_copy import as_loader, check_tenant_rows, tenant_rows
 from leadgen.migrate.load.foreign_keys import ORIGIN, REPLICA, check_foreign_keys
+from leadgen.migrate.load.setup import LoadSetup
 from leadgen.migrate.load.wire import ContactScores, Encoded, as_records, loaded_columns
 from leadgen.migrate.transform.rules import batch_id, batch_key
 
-# Upsert order (parents first). Deletes run in reverse.
-LOAD_ORDER = (
+# The tables the migration writes, in the one table order (leadgen.db.tables): upserts run
+# in it (parents first), deletes in reverse.
+LOAD_ORDER = in_order({
     "owners", "batches", "companies", "company_enrichment_l2", "company_tags", "contacts",
     "contact_enrichment", "campaigns", "messages", "activities", "crm_events",
     "crm_event_participants", "tasks", "task_contacts", "task_activities", "research_assets",
     "audit_log", "airtable_records",
-)
+})
 
 
 @dataclass(frozen=True)
@@ -86,31 +89,25 @@ class Stager:
     """Temp staging tables of one transaction, filled chunk by chunk."""
 
     def __init__(self, conn: asyncpg.Connection, columns: dict[str, tuple[str, ...]],
-                 tenant_id: UUID | None = None) -> None:
+                 tenant_id: UUID | None = None, setup: LoadSetup = LoadSetup()) -> None:
+        """`columns`: each table's columns (the caller adds the plans' as the transform
+        compiles them); `setup`: what is fixed for the transaction (setup.py)."""
         self.conn, self.columns, self.tenant_id = conn, columns, tenant_id
+        self.setup = setup
         self.created: set[str] = set()
         self.counts: dict[str, int] = {}
         self.changed: dict[str, dict[str, int]] = {}
         self.empty: dict[str, bool] = {}  # the tenant had no rows in the table at the start
-        self.archive_empty = False  # the base has no archived records for the tenant yet
-        # Plain INSERTs may run without row triggers, their foreign keys then checked in
-        # bulk (foreign_keys.py; set by the caller when the role may: bootstrap.sql).
-        self.bulk_checks = False
         self.unchecked: set[str] = set()  # tables whose foreign keys are still to check
         self._replica = False  # row triggers are off (session_replication_role = replica)
         # Tables the tenant had no rows in: each chunk is inserted as soon as it is staged
         # (then the stage is emptied), so the database works while the transform runs
         # instead of after it; nothing of them can have disappeared, so no delete either.
         self.streamed: set[str] = set()
-        # Tables the session may COPY into as leadgen_loader (direct_copy.py; set by the
-        # caller), the role the transaction runs as, and the tables COPYed straight into:
-        # table → (the tenant's rows before, rows copied), counted back in `check_keys`.
-        self.loader: set[str] = set()
+        # The role the transaction runs as, and the tables COPYed straight into as the
+        # loader: table → (the tenant's rows before, rows copied), counted in `check_keys`.
         self.role = OWNER_ROLE
         self.direct: dict[str, tuple[int, int]] = {}
-        # Tables every row of which is new in this run (the rejects of a new run id): they
-        # go straight in too, though the tenant has rows there.
-        self.appended: set[str] = set()
         self.scores = ContactScores()  # messages.contact_score, for chunks of rows
         # Tables whose every row is in (complete), and what was checked of them already:
         # their foreign keys to complete parents and, copied as the loader, the tenant's rows
@@ -130,13 +127,14 @@ class Stager:
             f"SELECT {cols} FROM {q(table)} WITH NO DATA")
         self.created.add(table)
         self.counts.setdefault(table, 0)
-        if self.bulk_checks and self.tenant_id is not None and table in LOAD_ORDER \
+        if self.setup.bulk_checks and self.tenant_id is not None and table in LOAD_ORDER \
                 and table != "batches" and await self.is_empty(table):
             # Foreign keys are checked at the end (bulk_checks), so a chunk need not wait
             # for its parents' table to complete.
             self.streamed.add(table)
-        if table in self.loader and (table in self.streamed or (
-                table in self.appended and self.bulk_checks and self.tenant_id is not None)):
+        setup = self.setup
+        if table in setup.loader and (table in self.streamed or (
+                table in setup.appended and setup.bulk_checks and self.tenant_id is not None)):
             self.direct[table] = (await self._tenant_rows(table), 0)
 
     async def _tenant_rows(self, table: str) -> int:
@@ -150,7 +148,7 @@ class Stager:
     async def is_empty(self, table: str) -> bool:
         """The tenant has no rows in `table` yet (the archive: none of this base)."""
         if table == "airtable_records":
-            return self.archive_empty
+            return self.setup.archive_empty
         if table not in self.empty:
             self.empty[table] = not await self.conn.fetchval(
                 f"SELECT EXISTS (SELECT 1 FROM {q(table)} WHERE tenant_id = $1)",
@@ -225,7 +223,8 @@ class Stager:
         await self.ensure("airtable_records")
         if "airtable_records" not in self.streamed:
             self._count("airtable_records", "upserted", await self.upsert(
-                "airtable_records", "table_id = $1", table_id, plain=self.archive_empty))
+                "airtable_records", "table_id = $1", table_id,
+                plain=self.setup.archive_empty))
         self.completed.update(tables)
         await self.check_completed(tenant_id)
 
@@ -267,7 +266,8 @@ class Stager:
                 # from this run's stage, so none can have disappeared. (Skipping also avoids
                 # the anti-join planned on an archive without statistics yet: a nested loop,
                 # ~40 s for the first load of a 20k-record base into a fresh database.)
-                n = 0 if self.archive_empty else await self.delete_archive(tenant_id, base_id)
+                n = 0 if self.setup.archive_empty \
+                    else await self.delete_archive(tenant_id, base_id)
             else:
                 n = await self.delete(table, tenant_id)
             self._count(table, "deleted", n)
@@ -312,7 +312,7 @@ class Stager:
     async def _insert(self, table: str, sql: str, *args: Any) -> int:
         """A plain INSERT: without row triggers when allowed (every trigger of ours steps
         aside for a bulk load anyway; the foreign keys are checked in `check_keys`)."""
-        if self.bulk_checks:
+        if self.setup.bulk_checks:
             await self._triggers(False)
             self.unchecked.add(table)
         return _count(await self.conn.execute(sql, *args))

@@ -23,6 +23,7 @@ from uuid import UUID
 import orjson
 
 from leadgen.airtable.snapshot import Snapshot
+from leadgen.db.tables import TENANT_TABLES
 from leadgen.errors import ConfigError
 from leadgen.migrate.coverage import Catalog
 from leadgen.migrate.ledger import DERIVED, DROPPED, LOADED, REJECTED, Ledger, Reject
@@ -31,8 +32,7 @@ from leadgen.migrate.transform import convert
 from leadgen.migrate.transform.records import RecordState, TablePlan, compile_plan
 from leadgen.migrate.transform.rules import BatchBook, NameIndex, person_key, row_ids
 
-TARGET_ORDER = ("owners", "companies", "contacts", "campaigns", "messages", "activities",
-                "crm_events", "tasks", "research_assets", "audit_log")
+TARGET_ORDER = TENANT_TABLES  # the mapping's tables are handled parents first (db/tables.py)
 # records._after_message keeps message keys only for contacts with legacy cells
 assert TARGET_ORDER.index("contacts") < TARGET_ORDER.index("messages")
 ARCHIVE_COLUMNS = ("tenant_id", "base_id", "table_id", "record_id", "created_time", "fields",

@@ -27,6 +27,7 @@ from leadgen.airtable.formula.sql.values import (
     stripped,
 )
 from leadgen.airtable.formula.syntax.ast import Call, FieldRef, Node
+from leadgen.db.tables import HAS_UPDATED_AT
 
 if TYPE_CHECKING:
     from leadgen.airtable.formula.sql.compiler import Compiler
@@ -36,8 +37,6 @@ SUPPORTED_FUNCTIONS = frozenset({
     "LOWER", "UPPER", "TRIM", "CONCATENATE", "ARRAYJOIN", "RECORD_ID", "CREATED_TIME",
     "LAST_MODIFIED_TIME", "IS_BEFORE", "IS_AFTER", "TODAY", "NOW",
 })
-HAS_UPDATED_AT = {"owners", "companies", "contacts", "campaigns", "messages", "crm_events",
-                  "tasks", "company_enrichment_l2", "contact_enrichment"}
 
 
 def call(c: Compiler, node: Call) -> SqlValue:
