@@ -171,6 +171,7 @@ class Transformer:
         self._close(plan, st, tc, keep)
 
     def _close(self, plan: TablePlan, st: RecordState, tc: Any, keep: bool) -> None:
+        ctx = self.context
         if not keep and st.row_reason:
             for i, (fid, v) in enumerate(st.fields.items()):
                 if st.outs[i] in (LOADED, DERIVED):
@@ -185,17 +186,17 @@ class Transformer:
             tc.rejected += 1
             name = plan.tm.name
             for field_name, value, reason in st.rejects:
-                self.ledger.reject(name, st.rec_id, field_name, value, reason)
+                ctx.ledger.reject(name, st.rec_id, field_name, value, reason)
         if not keep:
             return
         tc.loaded += 1
-        self.context.loaded_ids(plan.tm.name)[st.rec_id] = st.uuid
+        ctx.loaded_ids(plan.tm.name)[st.rec_id] = st.uuid
         self.emit(plan.target, st.row)
         for table, row in st.splits.items():
             self.emit(table, row)
         for table, child in st.children:
             self.emit(table, child)
-        plan.after_load(self.context, st)
+        plan.after_load(ctx, st)
 
     def check_legacy(self) -> None:
         """Legacy message cells (already dropped) are looked up in the contact's Messages."""
