@@ -2,44 +2,45 @@
 
 A handler is `handle(value, st) -> outcome` (ledger.LOADED/DERIVED/DROPPED/REJECTED). It
 writes into the record state `st` (the target row, split rows, child rows, stashes for the
-record-level rules in transform.py) and never looks the schema up per cell.
+record rules in records.py) and never looks the schema up per cell. The compilers receive
+the run's TransformContext (context.py) and bind what their handler reads or fills (the
+ledger, a name index, the loaded ids of a table) once, so a cell never goes through it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from leadgen.migrate.ledger import DERIVED, DROPPED, LOADED, REJECTED
 from leadgen.migrate.mapping import FieldMapping, slug
 from leadgen.migrate.transform import convert
+from leadgen.migrate.transform.context import TransformContext
 from leadgen.migrate.transform.convert import Bad
+from leadgen.migrate.transform.records import RecordState
 from leadgen.migrate.transform.rules import message_key, tag_id
 
-if TYPE_CHECKING:
-    from leadgen.migrate.transform.snapshot_rows import RecordState, Transformer
-
-Handler = Callable[[Any, "RecordState"], int]
+Handler = Callable[[Any, RecordState], int]
 
 
-def compile_handler(tr: Transformer, f: FieldMapping, index: dict[str, int]) -> Handler:
+def compile_handler(ctx: TransformContext, f: FieldMapping, index: dict[str, int]) -> Handler:
     """The handler of one field. `index` maps the target table's columns to row positions."""
     name = f.name
     if f.kind == "derived":
         return lambda v, st: DERIVED
     if f.kind == "drop":
-        return _drop(tr, f)
+        return _drop(ctx, f)
     if f.kind == "tags":
-        return _tags(tr, f)
+        return _tags(ctx, f)
     if f.kind == "link":
-        return _link(tr, f, index)
+        return _link(ctx, f, index)
     assert f.target_table is not None and f.column is not None
-    column = tr.catalog.column(f.target_table, f.column)
+    column = ctx.catalog.column(f.target_table, f.column)
     assert column is not None
     split = f.target_table if f.kind == "split" else None
-    pos = tr.columns_of(f.target_table).index(f.column) if split else index[f.column]
-    conv, noting = _converter(tr, f, column)
+    pos = ctx.columns_of(f.target_table).index(f.column) if split else index[f.column]
+    conv, noting = _converter(ctx, f, column)
     if conv is convert.text and not split:
 
         def handle_text(v: Any, st: RecordState) -> int:
@@ -74,13 +75,13 @@ _DROPPED = object()  # a converter's answer for "nothing to load" (a formula err
 
 
 Plain = Callable[[Any], Any]  # value → loaded value
-Noting = Callable[[Any, "RecordState"], Any]  # the same, naming the record in a finding
+Noting = Callable[[Any, RecordState], Any]  # the same, naming the record in a finding
 
 
-def _converter(tr: Transformer, f: FieldMapping, column: Any,
+def _converter(ctx: TransformContext, f: FieldMapping, column: Any,
                ) -> tuple[Plain, Literal[False]] | tuple[Noting, Literal[True]]:
     """The field's value converter, and True when it is Noting (it can record a finding)."""
-    t, name, ledger, table = f.transform, f.name, tr.ledger, f.table
+    t, name, ledger, table = f.transform, f.name, ctx.ledger, f.table
     if f.kind == "enum":
         choices = f.choices
 
@@ -142,10 +143,11 @@ def _converter(tr: Transformer, f: FieldMapping, column: Any,
 
         return attachment, True
     if t == "table_name":
+        table_names = ctx.customer.table_names
 
         def table_name(v: Any, st: RecordState) -> str:
             s = convert.text(v)
-            target = tr.table_names.get(s.strip().casefold())
+            target = table_names.get(s.strip().casefold())
             if target is None:
                 ledger.find("audit_unknown_table", table=table, record_id=st.rec_id, field=name,
                             value=s)
@@ -154,25 +156,27 @@ def _converter(tr: Transformer, f: FieldMapping, column: Any,
 
         return table_name, True
     if t == "record_uuid":
+        seen, row_id = ctx.seen_records, ctx.row_id
 
         def record_uuid(v: Any, st: RecordState) -> UUID:
             s = convert.text(v).strip()
             if not convert.RECORD_ID.match(s):
                 raise Bad(f"invalid value: {s[:40]!r} is not an Airtable record id")
-            if s not in tr.seen_records:
+            if s not in seen:
                 ledger.find("audit_record_not_in_snapshot", table=table, record_id=st.rec_id,
                             field=name, value=s)
-            return tr.row_id(s)
+            return row_id(s)
 
         return record_uuid, True
     raise Bad(f"transform {t!r} cannot fill {f.target_table}.{f.column}")
 
 
-def _drop(tr: Transformer, f: FieldMapping) -> Handler:
+def _drop(ctx: TransformContext, f: FieldMapping) -> Handler:
     name = f.name
     if f.check == "messages":
         tone = f.name == "Message Tone"
         generated = f.airtable_type in ("dateTime", "date")
+        cells, contacts = ctx.customer.legacy, ctx.customer.legacy_contacts
 
         def legacy(v: Any, st: RecordState) -> int:
             if tone:
@@ -181,12 +185,12 @@ def _drop(tr: Transformer, f: FieldMapping) -> Handler:
                 key = ("any",)
             else:
                 key = ("text", hash(message_key(str(v))))
-            tr.legacy.append((st.uuid, st.rec_id, name, key, str(v)[:120]))  # a preview
-            tr.legacy_contacts.add(st.uuid)
+            cells.append((st.uuid, st.rec_id, name, key, str(v)[:120]))  # a preview
+            contacts.add(st.uuid)
             return DROPPED
 
         return legacy
-    if name in tr.fallback_fields.get(f.table, ()):
+    if name in ctx.fallback_fields.get(f.table, ()):
 
         def stash(v: Any, st: RecordState) -> int:
             st.fallbacks[name] = v
@@ -196,8 +200,8 @@ def _drop(tr: Transformer, f: FieldMapping) -> Handler:
     return lambda v, st: DROPPED
 
 
-def _tags(tr: Transformer, f: FieldMapping) -> Handler:
-    name, category, tid = f.name, f.category, tr.tenant_id
+def _tags(ctx: TransformContext, f: FieldMapping) -> Handler:
+    name, category, tid = f.name, f.category, ctx.tenant_id
     assert category is not None
 
     def tags(v: Any, st: RecordState) -> int:
@@ -225,16 +229,16 @@ def _tags(tr: Transformer, f: FieldMapping) -> Handler:
     return tags
 
 
-def _link(tr: Transformer, f: FieldMapping, index: dict[str, int]) -> Handler:
+def _link(ctx: TransformContext, f: FieldMapping, index: dict[str, int]) -> Handler:
     name = f.name
     assert f.column is not None
     if f.transform == "batch_name":
-        return _batch(tr, f, index[f.column])
+        return _batch(ctx, f, index[f.column])
     if f.transform == "company_name":
-        return _company_name(tr, f, index[f.column])
+        return _company_name(ctx, f, index[f.column])
     assert f.linked_table is not None
-    targets = tr.loaded_ids(f.linked_table)
-    tid = tr.tenant_id
+    targets = ctx.loaded_ids(f.linked_table)
+    tid, ledger = ctx.tenant_id, ctx.ledger
 
     def ids_of(v: Any, st: RecordState) -> list[str] | None:
         # Only the list is checked here; a non-string id is caught where it is looked up.
@@ -281,7 +285,7 @@ def _link(tr: Transformer, f: FieldMapping, index: dict[str, int]) -> Handler:
                       f"{f.linked_table} record")
             return REJECTED
         if len(ids) > 1:
-            tr.ledger.find(extra_kind, table=f.table, record_id=st.rec_id, field=name,
+            ledger.find(extra_kind, table=f.table, record_id=st.rec_id, field=name,
                            kept=ids[0], extra=ids[1:])
         if entity:
             st.entities[entity] = other
@@ -292,8 +296,8 @@ def _link(tr: Transformer, f: FieldMapping, index: dict[str, int]) -> Handler:
     return one
 
 
-def _batch(tr: Transformer, f: FieldMapping, pos: int) -> Handler:
-    name, book = f.name, tr.batches
+def _batch(ctx: TransformContext, f: FieldMapping, pos: int) -> Handler:
+    name, book, ledger = f.name, ctx.customer.batches, ctx.ledger
     seen = book.seen  # raw names already checked and counted by book.see
 
     def batch(v: Any, st: RecordState) -> int:
@@ -314,15 +318,15 @@ def _batch(tr: Transformer, f: FieldMapping, pos: int) -> Handler:
         ids = [book.see(n) for n in names]
         st.row[pos] = ids[0]
         if len(set(ids)) > 1:
-            tr.ledger.find("multi_batch_records", table=f.table, record_id=st.rec_id,
+            ledger.find("multi_batch_records", table=f.table, record_id=st.rec_id,
                            field=name, batches=names, kept=names[0].strip())
         return LOADED
 
     return batch
 
 
-def _company_name(tr: Transformer, f: FieldMapping, pos: int) -> Handler:
-    name = f.name
+def _company_name(ctx: TransformContext, f: FieldMapping, pos: int) -> Handler:
+    name, companies, ledger = f.name, ctx.customer.company_names, ctx.ledger
 
     def company(v: Any, st: RecordState) -> int:
         try:
@@ -330,14 +334,14 @@ def _company_name(tr: Transformer, f: FieldMapping, pos: int) -> Handler:
         except Bad as exc:
             st.reject(name, v, str(exc))
             return REJECTED
-        found = tr.company_names.find(s)
+        found = companies.find(s)
         if len(found) == 1:
             st.row[pos] = found[0]
             return LOADED
         kind = "unmatched company" if not found else "ambiguous company"
         detail = "matches no company" if not found else f"matches {len(found)} companies"
         st.reject(name, v, f"{kind}: {s.strip()!r} {detail} by normalised name")
-        tr.ledger.find(kind.replace(" ", "_") + "_names", table=f.table, record_id=st.rec_id,
+        ledger.find(kind.replace(" ", "_") + "_names", table=f.table, record_id=st.rec_id,
                        field=name, value=s, matches=len(found))
         return REJECTED
 

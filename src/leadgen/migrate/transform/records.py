@@ -1,34 +1,22 @@
-"""A table's compiled plan (columns, handlers, record rules) and the state of one record.
+"""The state of one record, its table's compiled plan (plan.py builds it), the record rules.
 
-The record rules run after every cell of a record was handled: the owner fallback from a
-legacy text, createdTime for an empty NOT NULL timestamp, the polymorphic research entity,
-activity dedup on (contact, source, occurred_at), unique owner emails, NOT NULL columns.
+The record rules receive the run's TransformContext (context.py) and run after every cell of
+a record was handled: the owner fallback from a legacy text, createdTime for an empty NOT
+NULL timestamp, the polymorphic research entity, activity dedup on (contact, source,
+occurred_at), unique owner emails, NOT NULL columns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
-from leadgen.errors import MappingError
-from leadgen.migrate.coverage import Column
 from leadgen.migrate.ledger import DERIVED, DROPPED, LOADED, REJECTED
-from leadgen.migrate.mapping import FieldMapping, TableMapping
+from leadgen.migrate.mapping import TableMapping
+from leadgen.migrate.transform.context import TransformContext
 from leadgen.migrate.transform.rules import message_key
-
-if TYPE_CHECKING:
-    from leadgen.migrate.transform.snapshot_rows import Transformer
-
-SPLIT_KEY = {"company_enrichment_l2": "company_id", "contact_enrichment": "contact_id"}
-CHILD_COLUMNS = {
-    "company_tags": ("id", "tenant_id", "company_id", "category", "value"),
-    "crm_event_participants": ("tenant_id", "crm_event_id", "contact_id"),
-    "task_contacts": ("tenant_id", "task_id", "contact_id"),
-    "task_activities": ("tenant_id", "task_id", "activity_id"),
-}
-EXTRA_COLUMNS = {"research_assets": ("entity_type",)}
 
 
 class RecordState:
@@ -91,23 +79,23 @@ class TablePlan:
     # empty = "default" selects: (row position, field name, field id, column, DDL default)
     empty_defaults: list[tuple[int, str, str, str, Any]] = field(default_factory=list)
 
-    def finish(self, tr: Transformer, st: RecordState) -> bool:
+    def finish(self, ctx: TransformContext, st: RecordState) -> bool:
         """The record rules; False when the row cannot be loaded (st.row_reason says why)."""
         row = st.row
         for pos, fallback in self.link_fallbacks:
-            _owner_fallback(tr, st, pos, fallback)
+            _owner_fallback(ctx, st, pos, fallback)
         for pos, name in self.created_fallbacks:
             if row[pos] is None and st.created is not None and self.ids[name] not in st.fields:
                 row[pos] = st.created
-                tr.ledger.find("timestamp_from_created_time", table=self.tm.name,
+                ctx.ledger.find("timestamp_from_created_time", table=self.tm.name,
                                record_id=st.rec_id, field=name)
         for pos, name, fid, column, value in self.empty_defaults:
             if fid not in st.fields:  # Airtable leaves an empty cell out of the record
                 row[pos] = value
-                tr.ledger.find("empty_select_default", table=self.tm.name, record_id=st.rec_id,
+                ctx.ledger.find("empty_select_default", table=self.tm.name, record_id=st.rec_id,
                                field=name, column=f"{self.target}.{column}", value=value)
         rule = TABLE_RULES.get(self.target)
-        if rule is not None and not rule(tr, self, st):
+        if rule is not None and not rule(ctx, self, st):
             return False
         for pos, value in self.defaults:
             if row[pos] is None:
@@ -127,122 +115,53 @@ class TablePlan:
             children.insert(0, "company_tags")
         return (self.target, *self.split_columns, *(c for c in children if c))
 
-    def after_load(self, tr: Transformer, st: RecordState) -> None:
+    def after_load(self, ctx: TransformContext, st: RecordState) -> None:
         hook = AFTER_LOAD.get(self.target)
         if hook is not None:
-            hook(tr, self, st)
+            hook(ctx, self, st)
 
 
-def compile_plan(tr: Transformer, tm: TableMapping) -> TablePlan:
-    from leadgen.migrate.transform.handlers import compile_handler
-
-    cat = tr.catalog.tables[tm.target]
-    columns: list[str] = ["id", "tenant_id", "airtable_record_id"]
-    if "created_at" in cat:
-        columns.append("created_at")
-    split_columns: dict[str, list[str]] = {}
-    for f in tm.fields.values():
-        if f.kind in ("column", "enum") or (f.kind == "link" and not f.junction):
-            if f.column and f.column not in columns:
-                columns.append(f.column)
-        elif f.kind == "split" and f.target_table and f.column:
-            cols = split_columns.setdefault(f.target_table,
-                                            ["tenant_id", SPLIT_KEY[f.target_table]])
-            cols.append(f.column)
-    columns.extend(EXTRA_COLUMNS.get(tm.target, ()))
-    index = {c: i for i, c in enumerate(columns)}
-    template: list[Any] = [None] * len(columns)
-    for f in tm.fields.values():
-        if f.transform == "checkbox" and f.kind == "column" and f.column:
-            template[index[f.column]] = False  # Airtable leaves an unchecked box out
-    plan = TablePlan(
-        tm=tm, target=tm.target, columns=tuple(columns), index=index, template=template,
-        created_pos=index.get("created_at"),
-        names={f.field_id: f.name for f in tm.fields.values() if f.field_id},
-        ids={f.name: f.field_id for f in tm.fields.values() if f.field_id},
-        split_columns={t: tuple(c) for t, c in split_columns.items()},
-    )
-    tr.plans_columns[tm.target] = plan.columns
-    tr.plans_columns.update(plan.split_columns)
-    for child, child_columns in CHILD_COLUMNS.items():
-        tr.plans_columns.setdefault(child, child_columns)
-    by_column = {f.column: f.name for f in tm.fields.values()
-                 if f.column and f.target_table == tm.target}
-    for pos, column in enumerate(columns):
-        info = cat[column]
-        if info.nullable or pos < 3 or column == "created_at":
-            continue
-        constant, value = info.constant_default()
-        if constant:
-            plan.defaults.append((pos, value))
-        else:
-            plan.required.append((pos, column, by_column.get(column)))
-    for f in tm.fields.values():
-        if f.fallback and f.column:
-            if f.fallback == "createdTime":
-                plan.created_fallbacks.append((index[f.column], f.name))
-            else:
-                plan.link_fallbacks.append((index[f.column], f.fallback))
-        if f.field_id:
-            plan.handlers[f.field_id] = compile_handler(tr, f, index)
-        if f.empty == "default" and f.column and f.field_id:
-            plan.empty_defaults.append(
-                (index[f.column], f.name, f.field_id, f.column, _ddl_default(cat[f.column], f)))
-    return plan
-
-
-def _ddl_default(column: Column, f: FieldMapping) -> Any:
-    """The constant DDL default an empty select loads as (the coverage check vouched for it)."""
-    constant, value = column.constant_default()
-    if not constant:
-        raise MappingError(
-            f"{f.table}.{f.name}: empty = \"default\" but {f.target_table}.{f.column} has no "
-            f"constant default ({column.default})",
-            hint="remove `empty` from the field, or give the column a DEFAULT in the schema")
-    return value
-
-
-def _owner_fallback(tr: Transformer, st: RecordState, pos: int, fallback: str) -> None:
+def _owner_fallback(ctx: TransformContext, st: RecordState, pos: int, fallback: str) -> None:
     value = st.fallbacks.get(fallback)
     if value is None:
         return
     names = value if type(value) is list else [value]
     text = names[0] if names and type(names[0]) is str else None
     if st.row[pos] is not None:
-        if text is not None and st.row[pos] not in tr.owner_names.find(text):
-            tr.ledger.find("owner_link_and_legacy_text_disagree", table=st.plan.tm.name,
+        if text is not None and st.row[pos] not in ctx.customer.owner_names.find(text):
+            ctx.ledger.find("owner_link_and_legacy_text_disagree", table=st.plan.tm.name,
                            record_id=st.rec_id, field=fallback, value=value)
         return
-    found = tr.owner_names.find(text) if text else []
+    found = ctx.customer.owner_names.find(text) if text else []
     at = st.position(fallback)
     assert at is not None
     if len(found) == 1:
         st.row[pos] = found[0]
         st.outs[at] = DERIVED
-        tr.ledger.find("owner_from_legacy_text", table=st.plan.tm.name, record_id=st.rec_id,
+        ctx.ledger.find("owner_from_legacy_text", table=st.plan.tm.name, record_id=st.rec_id,
                        field=fallback, value=value)
     else:
         st.outs[at] = REJECTED
         st.reject(fallback, value, f"dangling link: {len(found)} owners are named {text!r}")
 
 
-def _research(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
+def _research(ctx: TransformContext, plan: TablePlan, st: RecordState) -> bool:
     contact, company = st.entities.get("contact"), st.entities.get("company")
     kind_pos, id_pos = plan.index["entity_type"], plan.index["entity_id"]
     if contact is None and company is None:
         st.row_reason = "a research asset needs a company or a contact"
         st.reject(None, None, "not null without a value: research_assets.entity_id "
                               "(neither company nor contact is linked)")
-        tr.ledger.find("research_asset_rule", table=plan.tm.name, record_id=st.rec_id,
+        ctx.ledger.find("research_asset_rule", table=plan.tm.name, record_id=st.rec_id,
                        field=None, rule="neither company nor contact: not loaded")
         return False
     if contact is not None:
         st.row[kind_pos], st.row[id_pos] = "contact", contact
         if company is not None:
-            same = tr.contact_company.get(contact) == company
+            same = ctx.customer.contact_company.get(contact) == company
             at = st.position("company")
             assert at is not None
-            tr.ledger.find("research_asset_rule", table=plan.tm.name, record_id=st.rec_id,
+            ctx.ledger.find("research_asset_rule", table=plan.tm.name, record_id=st.rec_id,
                            field="company", rule="both linked: the contact wins" + (
                                "" if same else " (its company differs: company cell rejected)"))
             if same:
@@ -257,30 +176,30 @@ def _research(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
     return True
 
 
-def _activity(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
+def _activity(ctx: TransformContext, plan: TablePlan, st: RecordState) -> bool:
     row, ix = st.row, plan.index
     key = (row[ix["contact_id"]], row[ix["source"]], row[ix["occurred_at"]])
     if None in key:
         return True  # NULLs never collide in the unique index
-    first = tr.activity_keys.get(key)
+    first = ctx.customer.activity_keys.get(key)
     if first is None:
-        tr.activity_keys[key] = st.rec_id
+        ctx.customer.activity_keys[key] = st.rec_id
         return True
     st.row_reason = f"duplicate of {first} (same contact, source and occurred_at)"
     st.reject(None, None, f"duplicate: same contact, source and occurred_at as {first}")
-    tr.ledger.find("activity_duplicates", table=plan.tm.name, record_id=st.rec_id, field=None,
+    ctx.ledger.find("activity_duplicates", table=plan.tm.name, record_id=st.rec_id, field=None,
                    duplicate_of=first)
     return False
 
 
-def _owner(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
+def _owner(ctx: TransformContext, plan: TablePlan, st: RecordState) -> bool:
     pos = plan.index.get("email")
     email = st.row[pos] if pos is not None else None
     if email is None:
         return True
-    first = tr.owner_emails.get(email)
+    first = ctx.customer.owner_emails.get(email)
     if first is None:
-        tr.owner_emails[email] = st.rec_id
+        ctx.customer.owner_emails[email] = st.rec_id
         return True
     st.row[pos] = None  # type: ignore[index]
     at = st.position("Email")
@@ -290,35 +209,35 @@ def _owner(tr: Transformer, plan: TablePlan, st: RecordState) -> bool:
     return True
 
 
-TABLE_RULES: dict[str, Callable[[Transformer, TablePlan, RecordState], bool]] = {
+TABLE_RULES: dict[str, Callable[[TransformContext, TablePlan, RecordState], bool]] = {
     "research_assets": _research, "activities": _activity, "owners": _owner,
 }
 
 
-def _after_owner(tr: Transformer, plan: TablePlan, st: RecordState) -> None:
+def _after_owner(ctx: TransformContext, plan: TablePlan, st: RecordState) -> None:
     name = st.row[plan.index["name"]]
     if name:
-        tr.owner_names.add(name, st.uuid)
+        ctx.customer.owner_names.add(name, st.uuid)
 
 
-def _after_company(tr: Transformer, plan: TablePlan, st: RecordState) -> None:
+def _after_company(ctx: TransformContext, plan: TablePlan, st: RecordState) -> None:
     name = st.row[plan.index["name"]]
     if name:
-        tr.company_names.add(name, st.uuid)
+        ctx.customer.company_names.add(name, st.uuid)
 
 
-def _after_contact(tr: Transformer, plan: TablePlan, st: RecordState) -> None:
-    tr.contact_company[st.uuid] = st.row[plan.index["company_id"]]
+def _after_contact(ctx: TransformContext, plan: TablePlan, st: RecordState) -> None:
+    ctx.customer.contact_company[st.uuid] = st.row[plan.index["company_id"]]
 
 
-def _after_message(tr: Transformer, plan: TablePlan, st: RecordState) -> None:
+def _after_message(ctx: TransformContext, plan: TablePlan, st: RecordState) -> None:
     row, ix = st.row, plan.index
     contact = row[ix["contact_id"]]
-    if contact not in tr.legacy_contacts:
+    if contact not in ctx.customer.legacy_contacts:
         # nothing of this contact to check (contacts come first: TARGET_ORDER); normalising
         # every message body for nothing was 7 % of the transform on the bench base
         return
-    keys = tr.message_keys.setdefault(contact, set())
+    keys = ctx.customer.message_keys.setdefault(contact, set())
     keys.add(("any",))
     for column in ("body", "subject"):
         if row[ix[column]]:
@@ -327,9 +246,9 @@ def _after_message(tr: Transformer, plan: TablePlan, st: RecordState) -> None:
         keys.add(("tone", row[ix["tone"]]))
 
 
-AFTER_LOAD: dict[str, Callable[[Transformer, TablePlan, RecordState], None]] = {
+AFTER_LOAD: dict[str, Callable[[TransformContext, TablePlan, RecordState], None]] = {
     "owners": _after_owner, "companies": _after_company, "contacts": _after_contact,
     "messages": _after_message,
 }
 
-__all__ = ["DROPPED", "LOADED", "RecordState", "TablePlan", "compile_plan"]
+__all__ = ["DROPPED", "LOADED", "RecordState", "TablePlan"]

@@ -29,8 +29,10 @@ from leadgen.migrate.coverage import Catalog
 from leadgen.migrate.ledger import DERIVED, DROPPED, LOADED, REJECTED, Ledger, Reject
 from leadgen.migrate.mapping import Mapping, TableMapping
 from leadgen.migrate.transform import convert
-from leadgen.migrate.transform.records import RecordState, TablePlan, compile_plan
-from leadgen.migrate.transform.rules import BatchBook, NameIndex, person_key, row_ids
+from leadgen.migrate.transform.context import TransformContext
+from leadgen.migrate.transform.plan import compile_plan
+from leadgen.migrate.transform.records import RecordState, TablePlan
+from leadgen.migrate.transform.rules import BatchBook
 
 TARGET_ORDER = TENANT_TABLES  # the mapping's tables are handled parents first (db/tables.py)
 # records._after_message keeps message keys only for contacts with legacy cells
@@ -58,7 +60,9 @@ __all__ = ["COMPLETE", "FINAL_BATCHES", "Completed", "RecordState", "Transformed
 
 
 class Transformer:
-    """One run's transformation state: ids of loaded rows, indexes, ledger, batches."""
+    """One run of the transform: the engine around a TransformContext (context.py), which
+    holds what the handlers and record rules share (ids of loaded rows, the ledger, the
+    customer's state), plus the archive and the rows waiting to be yielded."""
 
     def __init__(self, mapping: Mapping, catalog: Catalog, tenant_id: UUID, base_id: str,
                  archive: bool = True) -> None:
@@ -67,35 +71,25 @@ class Transformer:
         self.archive = archive
         # record id → (table id, created time, digest) already in the archive (run.py fills it)
         self.archived: dict[str, tuple[str, Any, bytes]] = {}
-        self.ledger = Ledger()
-        self.batches = BatchBook(tenant_id)
-        self.row_id = row_ids(tenant_id)
-        self.company_names = NameIndex()
-        self.owner_names = NameIndex(keyers=(person_key,))
-        self.contact_company: dict[UUID, UUID | None] = {}
-        self.message_keys: dict[UUID, set[Any]] = {}
-        self.legacy: list[tuple[UUID, str, str, Any, Any]] = []
-        self.legacy_contacts: set[UUID] = set()  # contacts with a legacy message cell
-        self.seen_records: set[str] = set()
-        self.activity_keys: dict[tuple[Any, ...], str] = {}
-        self.owner_emails: dict[str, str] = {}
-        self._loaded: dict[str, dict[str, UUID]] = {t: {} for t in mapping.tables}
-        self.fallback_fields: dict[str, set[str]] = {}
-        for f in mapping.fields():
-            if f.fallback and f.fallback != "createdTime":
-                self.fallback_fields.setdefault(f.table, set()).add(f.fallback)
+        self.context = TransformContext.for_run(mapping, catalog, tenant_id)
         self.out: dict[str, list[Any]] = {}
-        self.plans_columns: dict[str, tuple[str, ...]] = {}
-        # audit_log.Table: an Airtable table name (any case) or already a PG table name
-        self.table_names = {t.target: t.target for t in mapping.tables.values()}
-        self.table_names.update({t.name.casefold(): t.target for t in mapping.tables.values()})
 
-    # -- used by handlers / plans -------------------------------------------------------
-    def loaded_ids(self, airtable_table: str) -> dict[str, UUID]:
-        return self._loaded.setdefault(airtable_table, {})
+    @property
+    def ledger(self) -> Ledger:
+        return self.context.ledger
 
-    def columns_of(self, table: str) -> tuple[str, ...]:
-        return self.plans_columns[table]
+    @ledger.setter
+    def ledger(self, ledger: Ledger) -> None:  # process.py: the child's ledger, copied back
+        self.context.ledger = ledger
+
+    @property
+    def plans_columns(self) -> dict[str, tuple[str, ...]]:
+        """PG table → its columns in row order (filled as the plans are compiled)."""
+        return self.context.columns
+
+    @property
+    def batches(self) -> BatchBook:
+        return self.context.customer.batches
 
     # -- the run --------------------------------------------------------------------------
     def ordered_tables(self) -> list[TableMapping]:
@@ -122,7 +116,7 @@ class Transformer:
                            for c in (f.get("options") or {}).get("choices", [])]
                 self.batches.prefer(choices)
         tables = self.ordered_tables()
-        plans = [compile_plan(self, tm) for tm in tables]
+        plans = [compile_plan(self.context, tm) for tm in tables]
         rejected = 0
         for plan in plans:
             for count, (raw, rec) in enumerate(read_table(snapshot, plan.tm.table_id or ""), 1):
@@ -155,28 +149,29 @@ class Transformer:
         rows.append(row)
 
     def record(self, plan: TablePlan, raw: bytes, rec: dict[str, Any]) -> None:
-        ledger = self.ledger
-        tc = ledger.table(plan.tm.name)
+        ctx = self.context
+        tc = ctx.ledger.table(plan.tm.name)
         tc.records += 1
         rec_id, fields = rec["id"], rec["fields"]
         tc.non_empty += len(fields)
         created = _created(rec)
         if self.archive:
             self.emit("airtable_records", _archive_row(self, plan.tm, rec_id, created, rec, raw))
-        st = RecordState(plan, self.tenant_id, rec_id, self.row_id(rec_id), created, fields)
-        if rec_id in self.seen_records:
+        st = RecordState(plan, self.tenant_id, rec_id, ctx.row_id(rec_id), created, fields)
+        if rec_id in ctx.seen_records:
             for fid, v in fields.items():
                 st.outs.append(REJECTED)
                 st.reject(plan.names.get(fid, fid), v, "duplicate: the record id appears twice")
             return self._close(plan, st, tc, keep=False)
-        self.seen_records.add(rec_id)
+        ctx.seen_records.add(rec_id)
         get = plan.handlers.get
         st.outs = [h(v, st) if (h := get(fid)) is not None else _unknown_field(st, fid, v)
                    for fid, v in fields.items()]
-        keep = plan.finish(self, st)
+        keep = plan.finish(ctx, st)
         self._close(plan, st, tc, keep)
 
     def _close(self, plan: TablePlan, st: RecordState, tc: Any, keep: bool) -> None:
+        ctx = self.context
         if not keep and st.row_reason:
             for i, (fid, v) in enumerate(st.fields.items()):
                 if st.outs[i] in (LOADED, DERIVED):
@@ -191,30 +186,30 @@ class Transformer:
             tc.rejected += 1
             name = plan.tm.name
             for field_name, value, reason in st.rejects:
-                self.ledger.reject(name, st.rec_id, field_name, value, reason)
+                ctx.ledger.reject(name, st.rec_id, field_name, value, reason)
         if not keep:
             return
         tc.loaded += 1
-        self.loaded_ids(plan.tm.name)[st.rec_id] = st.uuid
+        ctx.loaded_ids(plan.tm.name)[st.rec_id] = st.uuid
         self.emit(plan.target, st.row)
         for table, row in st.splits.items():
             self.emit(table, row)
         for table, child in st.children:
             self.emit(table, child)
-        plan.after_load(self, st)
+        plan.after_load(ctx, st)
 
     def check_legacy(self) -> None:
         """Legacy message cells (already dropped) are looked up in the contact's Messages."""
-        found = 0
-        for contact, rec_id, field_name, key, value in self.legacy:
-            if key in self.message_keys.get(contact, ()):
+        found, customer = 0, self.context.customer
+        for contact, rec_id, field_name, key, value in customer.legacy:
+            if key in customer.message_keys.get(contact, ()):
                 found += 1
                 continue
             self.ledger.find("legacy_messages_not_found", table="Contacts", record_id=rec_id,
                              field=field_name, value=value)
-        if self.legacy:
+        if customer.legacy:
             self.ledger.summarise("legacy_messages_found_in_messages", count=found,
-                             checked=len(self.legacy))
+                                  checked=len(customer.legacy))
 
 
 def _unknown_field(st: RecordState, fid: str, value: Any) -> int:
