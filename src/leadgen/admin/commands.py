@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(tenant_app, name="tenant")
     app.add_typer(user_app, name="user")
     app.add_typer(apikey_app, name="apikey")
+    from leadgen.admin import lifecycle_commands  # noqa: F401  (adds to tenant_app)
 
 
 @tenant_app.command("create")
