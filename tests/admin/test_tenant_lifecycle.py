@@ -9,12 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
+from test_admin_commands import leadgen
 
 from leadgen.admin.tenant_export import table_digests
 from leadgen.db.connect import admin_transaction
 from support import run_async
 from tenant_seed import SeededTenant, seed_tenant
-from test_admin_commands import leadgen
 
 CATALOG_TENANT_TABLES = """
 SELECT c.relname FROM pg_class c
