@@ -15,15 +15,16 @@ from typing import Annotated, Any, TypeVar
 import asyncpg
 import typer
 
-from leadgen.admin.commands import out, tenant_app
 from leadgen.admin.tenant_export import export_tenant, export_transaction
 from leadgen.admin.tenant_import import import_tenant
 from leadgen.admin.tenant_lifecycle import check_confirmation, erase, set_active
 from leadgen.admin.tenants import tenant_id_for
 from leadgen.db.connect import admin_transaction, connect, database_url
+from leadgen.terminal import console
 
 T = TypeVar("T")
 Tenant = Annotated[str, typer.Option("--tenant", help="tenant slug")]
+out = console()
 
 
 def _run(work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
@@ -46,20 +47,17 @@ def _toggle(slug: str, active: bool) -> None:
     out.print(f"{'enabled' if active else 'disabled'} tenant {slug}")
 
 
-@tenant_app.command("disable")
 def tenant_disable(tenant: Tenant) -> None:
     """Disable a tenant: its sessions and API keys get 403 from their next request on; its
     data stays. `leadgen tenant enable` undoes it."""
     _toggle(tenant, False)
 
 
-@tenant_app.command("enable")
 def tenant_enable(tenant: Tenant) -> None:
     """Enable a disabled tenant again."""
     _toggle(tenant, True)
 
 
-@tenant_app.command("export")
 def tenant_export(
     tenant: Tenant,
     out_dir: Annotated[Path, typer.Option("--out", help="new or empty directory to write")],
@@ -76,7 +74,6 @@ def tenant_export(
     out.print(f"exported {tenant}: {rows} rows in {len(manifest['tables'])} tables to {out_dir}")
 
 
-@tenant_app.command("import")
 def tenant_import(
     in_dir: Annotated[Path, typer.Option("--in", help="a directory `tenant export` wrote")],
 ) -> None:
@@ -88,7 +85,6 @@ def tenant_import(
               "every table's digest equal to the export's")
 
 
-@tenant_app.command("erase")
 def tenant_erase(
     tenant: Tenant,
     confirm: Annotated[str | None, typer.Option(help="the tenant's slug again")] = None,
@@ -102,3 +98,12 @@ def tenant_erase(
             return await erase(conn, await tenant_id_for(conn, tenant), "cli")
 
     print(json.dumps(_run(work), indent=2))
+
+
+def register(tenant_app: typer.Typer) -> None:
+    """Add the commands to `leadgen tenant` (after create and list)."""
+    tenant_app.command("disable")(tenant_disable)
+    tenant_app.command("enable")(tenant_enable)
+    tenant_app.command("export")(tenant_export)
+    tenant_app.command("import")(tenant_import)
+    tenant_app.command("erase")(tenant_erase)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
+from leadgen.db.connect import quoted_identifier
 from leadgen.errors import ConfigError
 from leadgen.sql import queries
 
@@ -46,3 +47,16 @@ def receipt(row: asyncpg.Record) -> dict[str, Any]:
         "erased_at": row["erased_at"].isoformat(), "erased_by": row["erased_by"],
         "row_counts": json.loads(counts) if isinstance(counts, str) else counts,
     }
+
+
+async def rows_per_tenant(conn: asyncpg.Connection) -> dict[UUID, int]:
+    """Every tenant's rows over every table with tenant_id (the catalog's list): one scan of
+    each table, so meant for a page of tenants, not for every request. Admin path."""
+    tables = [r["table_name"] async for r in queries("tenant_lifecycle").tenant_tables(conn)]
+    if not tables:
+        return {}
+    parts = " UNION ALL ".join(
+        f"SELECT tenant_id, count(*) AS n FROM {quoted_identifier(t)} GROUP BY tenant_id"
+        for t in tables)
+    found = await conn.fetch(f"SELECT tenant_id, sum(n)::bigint FROM ({parts}) x GROUP BY 1")
+    return {r[0]: r[1] for r in found}

@@ -23,9 +23,20 @@ SELECT id, slug, name, is_active, created_at FROM tenants WHERE slug = :slug;
 
 -- name: set_tenant_active^
 -- Params: tenant_id, is_active. Sessions and keys of a disabled tenant fail their next
--- request (api_assert_session / api_assert_key, migration 0023); its data stays.
-UPDATE tenants SET is_active = :is_active WHERE id = :tenant_id
-RETURNING id, slug, name, is_active, created_at;
+-- request (api_assert_session / api_assert_key, migration 0023); its data stays. `tenants`
+-- has no audit trigger, so the change is written to the tenant's audit trail here, in the
+-- trigger's shape (0004), by the transaction's actor.
+WITH changed AS (
+  UPDATE tenants SET is_active = :is_active WHERE id = :tenant_id
+  RETURNING id, slug, name, is_active, created_at
+), logged AS (
+  INSERT INTO audit_log (tenant_id, table_name, entity_id, field_name, new_value, event,
+                         changed_by)
+  SELECT id, 'tenants', id, 'is_active', is_active::text, 'update',
+         coalesce(nullif(current_setting('app.actor', true), ''), current_user)
+    FROM changed
+)
+SELECT id, slug, name, is_active, created_at FROM changed;
 
 -- name: erase_tenant^
 -- Params: tenant_id, actor. Removes the tenant everywhere and returns the receipt (0060).
