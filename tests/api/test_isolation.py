@@ -94,6 +94,8 @@ CASES: dict[tuple[str, str], Case] = {
         lambda b: f"/api/admin/tenants/{b['slug']}/export"),
     ("POST", "/api/admin/tenants/{slug}/erase"): Case(
         lambda b: f"/api/admin/tenants/{b['slug']}/erase", lambda b: {"confirm": b["slug"]}),
+    ("POST", "/api/admin/tenants/{slug}/open"): Case(
+        lambda b: f"/api/admin/tenants/{b['slug']}/open"),
     ("GET", "/api/users"): Case(lambda b: "/api/users", denied=False),
     ("POST", "/api/users"): Case(lambda b: "/api/users", lambda b: {
         "email": f"new-{uuid.uuid4().hex[:6]}@example.test", "password": "long enough pw",

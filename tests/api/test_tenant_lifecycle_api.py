@@ -7,6 +7,7 @@ import json
 import tarfile
 import uuid
 
+import asyncpg
 import httpx
 import pytest
 from api_support import key_client, login, make_key, make_user
@@ -17,7 +18,7 @@ from tenant_seed import SeededTenant, seed_tenant
 
 LIFECYCLE = [  # (method, path under /api/admin/tenants/{slug}, body)
     ("POST", "disable", None), ("POST", "enable", None), ("GET", "export", None),
-    ("POST", "erase", {"confirm": "x"}),
+    ("POST", "open", None), ("POST", "erase", {"confirm": "x"}),
 ]
 
 
@@ -84,6 +85,9 @@ async def test_only_a_platform_admin_reaches_a_lifecycle_route(
             body = {"confirm": target.slug}
         response = await _send(platform, method, path, body)
         assert response.status_code == 200, (method, path, response.text)
+        if tail == "open":  # back to its own tenant, which it can neither disable nor erase
+            home = await platform.post(f"/api/admin/tenants/{seeded[0].slug}/open")
+            assert home.status_code == 200
 
 
 async def test_export_download_and_erase_with_typed_confirmation(
@@ -117,3 +121,34 @@ async def test_export_download_and_erase_with_typed_confirmation(
     receipt = erased.json()
     assert receipt["slug"] == target.slug and receipt["row_counts"]["companies"] == 1
     assert (await platform.post(f"/api/admin/tenants/{target.slug}/disable")).status_code == 404
+
+
+async def test_a_platform_admin_opens_a_tenant_recorded_in_its_audit_trail(
+    api: FastAPI, database_url: str, seeded: tuple[SeededTenant, SeededTenant],
+) -> None:
+    home = seeded[0]
+    email = await make_user(database_url, home.id, "platform_admin")
+    platform = await login(api, email)
+    target = run_async(seed_tenant(database_url, _slug()))
+    company = f"/api/companies/{target.ids['companies']}"
+    assert (await platform.get(company)).status_code == 404  # remembered, in its own tenant
+    opened = await platform.post(f"/api/admin/tenants/{target.slug}/open")
+    assert opened.status_code == 200, opened.text
+    me = (await platform.get("/api/auth/me")).json()
+    assert me["tenant"]["slug"] == target.slug and me["user"]["email"] == email
+    assert (await platform.get(company)).status_code == 200
+    assert (await platform.get(f"/api/companies/{home.ids['companies']}")).status_code == 404
+    conn = await asyncpg.connect(database_url)
+    try:
+        audit = await conn.fetch("SELECT event, changed_by FROM audit_log WHERE tenant_id = $1 "
+                                 "AND table_name = 'tenants'", target.id)
+    finally:
+        await conn.close()
+    assert [(a["event"], a["changed_by"]) for a in audit] == [("open", email)]
+
+    back = await platform.post(f"/api/admin/tenants/{home.slug}/open")
+    assert back.status_code == 200
+    assert (await platform.get("/api/auth/me")).json()["tenant"]["slug"] == home.slug
+    assert (await platform.get(company)).status_code == 404
+    machine = key_client(api, await make_key(database_url, home.id, "open-key"))
+    assert (await machine.post(f"/api/admin/tenants/{target.slug}/open")).status_code == 403

@@ -190,8 +190,8 @@ async def _platform_admin(url: str, tenant: WalkTenant) -> str:
 def test_walk_the_tenants_page_as_a_platform_admin(
     open_page: Callable[..., Tracked], demo_tenant: WalkTenant, database_url: str,
 ) -> None:
-    """List, create, disable, enable, export (a download) and erase with the slug typed
-    again, with no failing request and no console error on the way."""
+    """List, create, disable, enable, export (a download), open and come back, and erase
+    with the slug typed again, with no failing request and no console error on the way."""
     email = run_async(_platform_admin(database_url, demo_tenant))
     tracked = open_page()
     w = Walk(tracked)
@@ -224,6 +224,16 @@ def test_walk_the_tenants_page_as_a_platform_admin(
     with page.expect_download() as download:
         row.locator("[data-action=export]").click()
     assert download.value.suggested_filename == f"{slug}.tar.gz"
+
+    row.locator("[data-action=open]").click()  # this session now works in the new tenant
+    expect(page.locator("[data-tenant-name]")).to_have_text("Walk new tenant")
+    w.wait_quiet(page)
+    w.visit(page, "#/tenants")
+    expect(row).to_contain_text("Your tenant")
+    page.locator(f"[data-tenant='{demo_tenant.slug}'] [data-action=open]").click()
+    expect(page.locator("[data-tenant-name]")).to_have_text(f"Walk {demo_tenant.slug}")
+    w.wait_quiet(page)
+    w.visit(page, "#/tenants")
 
     row.locator("[data-action=erase]").click()
     confirm = page.locator(f"[data-erase='{slug}'] [data-action=confirm-erase]")

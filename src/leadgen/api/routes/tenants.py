@@ -1,4 +1,4 @@
-"""The tenant lifecycle for platform admins: overview, disable/enable, export, erase.
+"""The tenant lifecycle for platform admins: overview, disable/enable, export, erase, open.
 
 Everything runs on the admin path (leadgen_admin, BYPASSRLS) with the platform admin as the
 audit actor; reviewers, tenant admins and API keys get 403 before anything is read. The same
@@ -119,3 +119,25 @@ async def erase_route(slug: str, body: EraseIn, who: PlatformAdmin, state: State
             _not_own(who, tenant["id"], "erase")
             found: dict[str, Any] = await erase(conn, tenant["id"], who.actor)
     return json_response(found)
+
+
+@router.post("/{slug}/open", response_model=TenantRow)
+async def open_tenant(slug: str, who: PlatformAdmin, state: State) -> Response:
+    """Work in this tenant's dashboard with the current session (the session's own tenant:
+    back home). Recorded in the opened tenant's audit trail; a platform admin's signed-in
+    session only, not an API key."""
+    if who.session_hash is None:
+        raise ApiError(409, "conflict", "only a signed-in session can open a tenant",
+                       hint="sign in to the dashboard as a platform admin")
+    async with state.admin_pool.acquire() as proxy:
+        conn = pooled(proxy)
+        async with admin_transaction(conn, actor=who.actor):
+            tenant = await _tenant(conn, slug)
+            if tenant["is_active"] is False:
+                raise ApiError(409, "conflict", f"the tenant {slug!r} is disabled",
+                               hint="enable it first")
+            sql = queries("api/tenants")
+            await sql.open_tenant(conn, token_hash=who.session_hash, tenant_id=tenant["id"])
+            await sql.record_open(conn, tenant_id=tenant["id"], actor=who.actor)
+    state.principals.drop(who.session_hash)
+    return json_response(dict(tenant))

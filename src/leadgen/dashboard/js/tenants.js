@@ -1,5 +1,6 @@
 // The platform's tenants (platform admins only): list with size, users and last activity;
-// create; disable and enable; export as a download; erase after the slug is typed again.
+// create; disable and enable; export as a download; erase after the slug is typed again;
+// open a tenant's dashboard with this session (recorded in that tenant's audit trail).
 // The same operations are `leadgen tenant create|disable|enable|export|erase`.
 
 import { api, items } from "./api.js";
@@ -44,6 +45,8 @@ export function mountTenants(main, { session }) {
         onclick: () => toggle(t) }, t.is_active ? "Disable" : "Enable", hidden(t.slug)),
       h("a", { class: "btn btn-small", href: `/api/admin/tenants/${encodeURIComponent(t.slug)}/export`,
         download: `${t.slug}.tar.gz`, "data-action": "export" }, "Export", hidden(t.slug)),
+      t.is_active ? h("button", { type: "button", class: "btn btn-small", "data-action": "open", onclick: () => openTenant(t) },
+        "Open", hidden(t.slug)) : null,
       h("button", { type: "button", class: "btn btn-small btn-bad", "data-action": "erase", onclick: () => askErase(t) },
         "Erase", hidden(t.slug)));
     return h("tr", { "data-tenant": t.slug },
@@ -61,6 +64,15 @@ export function mountTenants(main, { session }) {
       toast(`${t.name} ${verb}d.`);
       load();
     } catch (err) { toast(err.message, { bad: true }); }
+  }
+
+  async function openTenant(t) {
+    try {
+      await api.post(`/api/admin/tenants/${encodeURIComponent(t.slug)}/open`, {});
+    } catch (err) { toast(err.message, { bad: true }); return; }
+    // The whole page starts again as the opened tenant (its name in the top bar, its data).
+    location.hash = "#/messages";
+    location.reload();
   }
 
   function askErase(t) {

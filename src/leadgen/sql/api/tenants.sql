@@ -10,3 +10,15 @@ SELECT t.id, t.slug, t.name, t.is_active, t.created_at,
          AS last_activity_at
   FROM tenants t
  ORDER BY t.slug;
+
+-- name: open_tenant!
+-- Params: token_hash, tenant_id (NULL: back to the session's own tenant). Only a platform
+-- admin's session can work in another tenant (api/auth.sql, session_principal).
+UPDATE sessions
+   SET acting_tenant_id = CASE WHEN tenant_id = :tenant_id THEN NULL ELSE :tenant_id::uuid END
+ WHERE token_hash = :token_hash;
+
+-- name: record_open!
+-- Params: tenant_id, actor. The opening, in the opened tenant's audit trail.
+INSERT INTO audit_log (tenant_id, table_name, entity_id, event, changed_by)
+VALUES (:tenant_id, 'tenants', :tenant_id, 'open', :actor);
