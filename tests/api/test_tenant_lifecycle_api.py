@@ -115,12 +115,16 @@ async def test_export_download_and_erase_with_typed_confirmation(
                                       json={"confirm": confirm})
         assert refused.status_code == 400, refused.text
     assert (await platform.get(f"/api/admin/tenants/{target.slug}/export")).status_code == 200
+    visitor = await login(api, await make_user(database_url, seeded[1].id, "platform_admin"))
+    assert (await visitor.post(f"/api/admin/tenants/{target.slug}/open")).status_code == 200
     erased = await platform.post(f"/api/admin/tenants/{target.slug}/erase",
                                  json={"confirm": target.slug})
     assert erased.status_code == 200, erased.text
     receipt = erased.json()
     assert receipt["slug"] == target.slug and receipt["row_counts"]["companies"] == 1
     assert (await platform.post(f"/api/admin/tenants/{target.slug}/disable")).status_code == 404
+    # a session that had opened the erased tenant is back in its own
+    assert (await visitor.get("/api/auth/me")).json()["tenant"]["slug"] == seeded[1].slug
 
 
 async def test_a_platform_admin_opens_a_tenant_recorded_in_its_audit_trail(
