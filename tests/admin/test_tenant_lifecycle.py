@@ -113,7 +113,15 @@ def test_import_refuses_an_existing_tenant_and_a_changed_file(
     assert run_async(_fetch(other, "SELECT id FROM tenants WHERE id = $1", tenant.id)) == []
     missing = leadgen(other, "tenant", "import", "--in", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
-    for result in (again, refused, missing):
+
+    taken = fresh_database()  # another tenant there already has the exported user's email
+    host = run_async(seed_tenant(taken, f"host-{uuid.uuid4().hex[:6]}"))
+    run_async(_fetch(taken, "UPDATE users SET email = $1 WHERE tenant_id = $2",
+                     f"user@{tenant.slug}.test", host.id))
+    clash = leadgen(taken, "tenant", "import", "--in", str(out))
+    assert clash.returncode == 2 and "collides with one already here" in clash.stderr
+    assert run_async(_fetch(taken, "SELECT id FROM tenants WHERE id = $1", tenant.id)) == []
+    for result in (again, refused, missing, clash):
         assert "Traceback" not in result.stderr
 
 

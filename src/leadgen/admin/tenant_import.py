@@ -113,7 +113,13 @@ async def import_tenant(conn: asyncpg.Connection, folder: Path) -> dict[str, Any
                            "SET LOCAL TimeZone = 'UTC'")
         for table in manifest["tables"]:
             text = (folder / table["file"]).read_text("utf-8")
-            await _insert(conn, table, text.splitlines())
+            try:
+                await _insert(conn, table, text.splitlines())
+            except asyncpg.UniqueViolationError as exc:  # e.g. an email another tenant has
+                raise ConfigError(
+                    f"a row of {table['name']} collides with one already here: {exc.detail}",
+                    hint="users' emails and API-key prefixes are unique across tenants; "
+                         "nothing was imported") from exc
         found = await table_digests(conn, tenant_id)
         for table in manifest["tables"]:
             rows, digest = found.get(table["name"], (0, ""))
