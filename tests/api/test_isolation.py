@@ -85,6 +85,17 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/admin/tenants"): Case(lambda b: "/api/admin/tenants",
                                          lambda b: {"slug": f"x-{uuid.uuid4().hex[:6]}",
                                                     "name": "x"}),
+    ("GET", "/api/admin/tenants/overview"): Case(lambda b: "/api/admin/tenants/overview"),
+    ("POST", "/api/admin/tenants/{slug}/disable"): Case(
+        lambda b: f"/api/admin/tenants/{b['slug']}/disable"),
+    ("POST", "/api/admin/tenants/{slug}/enable"): Case(
+        lambda b: f"/api/admin/tenants/{b['slug']}/enable"),
+    ("GET", "/api/admin/tenants/{slug}/export"): Case(
+        lambda b: f"/api/admin/tenants/{b['slug']}/export"),
+    ("POST", "/api/admin/tenants/{slug}/erase"): Case(
+        lambda b: f"/api/admin/tenants/{b['slug']}/erase", lambda b: {"confirm": b["slug"]}),
+    ("POST", "/api/admin/tenants/{slug}/open"): Case(
+        lambda b: f"/api/admin/tenants/{b['slug']}/open"),
     ("GET", "/api/users"): Case(lambda b: "/api/users", denied=False),
     ("POST", "/api/users"): Case(lambda b: "/api/users", lambda b: {
         "email": f"new-{uuid.uuid4().hex[:6]}@example.test", "password": "long enough pw",
@@ -150,7 +161,7 @@ async def a_principals(api: FastAPI, database_url: str,
 
 
 def b_ids(b: SeededTenant) -> dict[str, Any]:
-    return {**b.ids, "user_email": f"user@{b.slug}.test"}
+    return {**b.ids, "user_email": f"user@{b.slug}.test", "slug": b.slug}
 
 
 def leaks(text: str, b: SeededTenant) -> list[str]:

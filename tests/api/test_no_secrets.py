@@ -80,7 +80,8 @@ async def test_a_full_walk_shows_no_secret(database_url: str) -> None:
         fill = {"message_id": message, "batch_id": tenant.ids["batches"],
                 "run_id": tenant.ids["pipeline_runs"], "company_id": tenant.ids["companies"],
                 "contact_id": tenant.ids["contacts"], "user_id": tenant.ids["users"],
-                "key_id": key["id"], "table": "messages", "entity_id": message}
+                "key_id": key["id"], "table": "messages", "entity_id": message,
+                "slug": tenant.slug}
         walked = 0
         for path, operations in app.openapi()["paths"].items():
             if "get" not in operations or path.endswith("/events"):

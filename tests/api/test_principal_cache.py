@@ -90,7 +90,7 @@ async def test_expired_session_and_disabled_tenant_are_refused_while_remembered(
         assert cached(api, key)
         await conn.execute("UPDATE tenants SET is_active = false WHERE id = $1", seeded[1].id)
         try:
-            assert (await machine.get("/api/owners")).status_code == 401
+            assert (await machine.get("/api/owners")).status_code == 403
         finally:
             await conn.execute("UPDATE tenants SET is_active = true WHERE id = $1",
                                seeded[1].id)

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
-from dashboard_browser import Tracked, login
+from dashboard_browser import Tracked, db_row, login
 from dashboard_walk_seed import (
     WalkTenant,
     demo_base,
@@ -27,6 +28,8 @@ from dashboard_walk_seed import (
 )
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 
+from leadgen.admin.tenants import create_user
+from leadgen.db.connect import admin_transaction
 from support import run_async
 
 pytestmark = pytest.mark.browser
@@ -169,4 +172,79 @@ def test_walk_a_messy_tenant_with_empty_selects(open_page: Callable[..., Tracked
     assert shown, "no batch page shows the messages without a status"
     w.visit(page, f"#/messages?owner=all&status=all&m={messy_tenant.null_status_messages[0]}")
     expect(page.locator(".detail-head")).to_contain_text("(no status)")
+    assert w.failures == []
+
+
+async def _platform_admin(url: str, tenant: WalkTenant) -> str:
+    email = f"platform-{uuid.uuid4().hex[:6]}@{tenant.slug}.test"
+    conn = await asyncpg.connect(url)
+    try:
+        async with admin_transaction(conn, actor="test-seed"):
+            await create_user(conn, tenant_id=tenant.id, email=email, password=tenant.password,
+                              role="platform_admin", display_name="Platform admin")
+    finally:
+        await conn.close()
+    return email
+
+
+def test_walk_the_tenants_page_as_a_platform_admin(
+    open_page: Callable[..., Tracked], demo_tenant: WalkTenant, database_url: str,
+) -> None:
+    """List, create, disable, enable, export (a download), open and come back, and erase
+    with the slug typed again, with no failing request and no console error on the way."""
+    email = run_async(_platform_admin(database_url, demo_tenant))
+    tracked = open_page()
+    w = Walk(tracked)
+    w.attach()
+    page = tracked.page
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto("/")
+    w.wait_quiet(page)
+    w.signed_in = True
+    login(tracked, email, demo_tenant.password, "#/messages", form=True)
+    w.wait_quiet(page)
+    expect(page.locator("[data-nav=tenants]")).to_be_visible()
+    w.visit(page, "#/tenants")
+    own = page.locator(f"[data-tenant='{demo_tenant.slug}']")
+    expect(own).to_contain_text("Your tenant")
+
+    slug = f"walk-new-{uuid.uuid4().hex[:6]}"
+    page.get_by_label("Slug").fill(slug)
+    page.get_by_label("Name", exact=True).fill("Walk new tenant")
+    page.locator("[data-action=create-tenant]").click()
+    row = page.locator(f"[data-tenant='{slug}']")
+    expect(row).to_contain_text("Active")
+    w.wait_quiet(page)
+    row.locator("[data-action=disable]").click()
+    expect(row).to_contain_text("Disabled")
+    w.wait_quiet(page)
+    row.locator("[data-action=enable]").click()
+    expect(row).to_contain_text("Active")
+    w.wait_quiet(page)
+    with page.expect_download() as download:
+        row.locator("[data-action=export]").click()
+    assert download.value.suggested_filename == f"{slug}.tar.gz"
+
+    row.locator("[data-action=open]").click()  # this session now works in the new tenant
+    expect(page.locator("[data-tenant-name]")).to_have_text("Walk new tenant")
+    w.wait_quiet(page)
+    w.visit(page, "#/tenants")
+    expect(row).to_contain_text("Your tenant")
+    page.locator(f"[data-tenant='{demo_tenant.slug}'] [data-action=open]").click()
+    expect(page.locator("[data-tenant-name]")).to_have_text(f"Walk {demo_tenant.slug}")
+    w.wait_quiet(page)
+    w.visit(page, "#/tenants")
+
+    row.locator("[data-action=erase]").click()
+    confirm = page.locator(f"[data-erase='{slug}'] [data-action=confirm-erase]")
+    typed = page.get_by_label(f"Type {slug} to erase")
+    typed.fill("not-the-slug")
+    expect(confirm).to_be_disabled()
+    typed.fill(slug)
+    expect(confirm).to_be_enabled()
+    confirm.click()
+    expect(row).to_have_count(0)
+    w.wait_quiet(page)
+    erased = db_row(database_url, "SELECT slug FROM tenant_erasures WHERE slug = $1", slug)
+    assert erased is not None and erased["slug"] == slug
     assert w.failures == []

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from leadgen.admin import lifecycle_commands
 from leadgen.admin.apikeys import create_api_key
 from leadgen.admin.tenants import ROLES, create_tenant, create_user, tenant_id_for
 from leadgen.db.connect import admin_transaction, connect, database_url
@@ -30,6 +31,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(tenant_app, name="tenant")
     app.add_typer(user_app, name="user")
     app.add_typer(apikey_app, name="apikey")
+    lifecycle_commands.register(tenant_app)
 
 
 @tenant_app.command("create")

@@ -33,6 +33,7 @@ from leadgen.api.routes import (
     review,
     runs,
     session,
+    tenants,
 )
 from leadgen.api.security_headers import swagger_page, with_security_headers
 from leadgen.db.connect import (
@@ -111,7 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (session, messages, review, batches, runs, records, admin, keys, health):
+    for module in (session, messages, review, batches, runs, records, admin, tenants, keys,
+                   health):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

@@ -70,6 +70,13 @@ def unauthenticated(message: str = "sign in first") -> ApiError:
                     headers={"WWW-Authenticate": "Bearer"})
 
 
+def tenant_disabled(slug: str) -> ApiError:
+    """A valid credential of a disabled tenant (`leadgen tenant disable`): 403, not 401, since
+    signing in again would not help."""
+    return ApiError(403, "tenant_disabled", f"the tenant {slug!r} is disabled",
+                    hint="ask a platform admin to enable it (`leadgen tenant enable`)")
+
+
 @dataclass(frozen=True)
 class Credential:
     """What the client presented: a session cookie or an API key, and a digest naming it."""
@@ -128,6 +135,8 @@ async def _key_principal(admin_pool: asyncpg.Pool, key: str) -> Principal:
             raise unauthenticated("unknown API key")
         if row["revoked_at"] is not None:
             raise unauthenticated("this API key was revoked")
+        if not row["tenant_active"]:
+            raise tenant_disabled(row["tenant_slug"])
         if row["stale"]:
             await sql.touch_key(conn, tenant_id=row["tenant_id"], key_id=row["id"])
     return Principal(
@@ -145,6 +154,8 @@ async def _session_principal(admin_pool: asyncpg.Pool, token: str) -> Principal:
         row = await sql.session_principal(conn, token_hash=digest)
         if row is None:
             raise unauthenticated("your session has ended")
+        if not row["tenant_active"]:
+            raise tenant_disabled(row["tenant_slug"])
         if row["stale"]:
             await sql.touch_session(conn, token_hash=digest)
     return Principal(

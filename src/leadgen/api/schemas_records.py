@@ -156,6 +156,31 @@ class TenantRow(BaseModel):
     created_at: datetime | None
 
 
+class TenantOverviewRow(BaseModel):
+    id: UUID
+    slug: str
+    name: str
+    is_active: bool | None
+    created_at: datetime | None
+    users: int
+    rows: int = Field(description="the tenant's rows in every table with tenant_id")
+    last_activity_at: datetime | None
+
+
+class EraseIn(Strict):
+    confirm: str | None = Field(default=None, max_length=63, pattern=NO_NUL,
+                                description="the tenant's slug, typed again")
+
+
+class ErasureReceipt(BaseModel):
+    id: UUID
+    tenant_id: UUID
+    slug: str
+    erased_at: datetime
+    erased_by: str | None
+    row_counts: dict[str, int]
+
+
 class UserIn(Strict):
     email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
     password: str = Field(min_length=10, max_length=1024)

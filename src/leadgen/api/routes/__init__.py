@@ -10,7 +10,7 @@ _CODES = {
     400: "Malformed input (e.g. a cursor this API did not hand out, an If-Match that is "
          "neither `*` nor a list of quoted entity tags)",
     401: "Not signed in, session ended, or unknown/revoked API key",
-    403: "Role not allowed, or CSRF check failed",
+    403: "Role not allowed, CSRF check failed, or the tenant is disabled",
     404: "No such record in your tenant",
     409: "Conflict with the current state",
     412: "If-Match names no current ETag (stale, or weak: compared strongly): the body's "

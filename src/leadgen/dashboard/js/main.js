@@ -9,9 +9,12 @@ import { mountMessages } from "./messages.js";
 import { mountBatches } from "./batches.js";
 import { mountPipeline } from "./pipeline.js";
 import { mountAdmin } from "./admin.js";
+import { mountTenants } from "./tenants.js";
 
-const PAGES = { messages: mountMessages, batches: mountBatches, pipeline: mountPipeline, admin: mountAdmin };
-const TITLES = { messages: "Messages", batches: "Batches", pipeline: "Pipeline", admin: "Admin" };
+const PAGES = { messages: mountMessages, batches: mountBatches, pipeline: mountPipeline, admin: mountAdmin,
+  tenants: mountTenants };
+const TITLES = { messages: "Messages", batches: "Batches", pipeline: "Pipeline", admin: "Admin", tenants: "Tenants" };
+const isPlatformAdmin = (user) => Boolean(user && user.role === "platform_admin");
 
 const main = document.getElementById("main");
 const topbar = document.querySelector(".topbar");
@@ -49,6 +52,7 @@ function showApp() {
   const who = session.user.display_name || session.user.email;
   document.querySelector("[data-user-name]").textContent = who;
   document.querySelector("[data-admin-only]").hidden = !isAdmin(session.user);
+  document.querySelector("[data-platform-only]").hidden = !isPlatformAdmin(session.user);
   route();
 }
 
@@ -57,6 +61,7 @@ function route() {
   const r = parseHash();
   let page = PAGES[r.page] ? r.page : "messages";
   if (page === "admin" && !isAdmin(session.user)) page = "messages";
+  if (page === "tenants" && !isPlatformAdmin(session.user)) page = "messages";
   for (const link of document.querySelectorAll("[data-nav]")) {
     if (link.dataset.nav === page) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");

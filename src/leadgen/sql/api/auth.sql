@@ -1,17 +1,23 @@
 -- Authentication: the admin path (leadgen_admin), used before the tenant is known.
--- Sessions and keys are found only by a hash of what the client holds.
+-- Sessions and keys are found only by a hash of what the client holds. A disabled tenant's
+-- credential is still found, so the caller hears 403 "tenant disabled", not "unknown".
 
 -- name: session_principal(token_hash)^
-SELECT s.user_id, s.tenant_id, u.email, u.display_name, u.role, u.owner_id,
+-- A platform admin's session may work in another tenant (sessions.acting_tenant_id, 0061):
+-- the principal is then of that tenant, with no owner of its own there.
+SELECT s.user_id, t.id AS tenant_id, u.email, u.display_name, u.role,
+       CASE WHEN s.acting_tenant_id IS NULL THEN u.owner_id END AS owner_id,
        t.slug AS tenant_slug, t.name AS tenant_name,
-       s.last_seen_at < now() - interval '5 minutes' AS stale
+       s.last_seen_at < now() - interval '5 minutes' AS stale,
+       t.is_active IS NOT FALSE AS tenant_active
   FROM sessions s
   JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
-  JOIN tenants t ON t.id = s.tenant_id
+  JOIN tenants t ON t.id = coalesce(
+    CASE WHEN u.role = 'platform_admin' THEN s.acting_tenant_id END, s.tenant_id)
  WHERE s.token_hash = :token_hash
    AND s.expires_at > now()
    AND s.last_seen_at > now() - interval '2 hours'
-   AND u.is_active AND t.is_active IS NOT FALSE;
+   AND u.is_active;
 
 -- name: touch_session(token_hash)!
 UPDATE sessions SET last_seen_at = now() WHERE token_hash = :token_hash;
@@ -19,9 +25,10 @@ UPDATE sessions SET last_seen_at = now() WHERE token_hash = :token_hash;
 -- name: key_principal(prefix)^
 SELECT k.id, k.tenant_id, k.name, k.secret_hash, k.role, k.revoked_at,
        t.slug AS tenant_slug, t.name AS tenant_name,
-       coalesce(k.last_used_at < now() - interval '5 minutes', true) AS stale
+       coalesce(k.last_used_at < now() - interval '5 minutes', true) AS stale,
+       t.is_active IS NOT FALSE AS tenant_active
   FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
- WHERE k.prefix = :prefix AND t.is_active IS NOT FALSE;
+ WHERE k.prefix = :prefix;
 
 -- name: touch_key(tenant_id, key_id)!
 UPDATE api_keys SET last_used_at = now() WHERE tenant_id = :tenant_id AND id = :key_id;
