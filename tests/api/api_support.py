@@ -14,7 +14,7 @@ from leadgen.admin.apikeys import create_api_key
 from leadgen.admin.tenants import create_user
 from leadgen.db.connect import admin_transaction
 from leadgen.settings import Settings
-from tenant_seed import SeededTenant
+from support.tenants import SeededTenant
 
 PASSWORD = "correct horse battery"
 CSRF = {"X-Requested-With": "leadgen"}

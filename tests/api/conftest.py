@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from leadgen.api import create_app
 from support import run_async
-from tenant_seed import SeededTenant, seed_tenant
+from support.tenants import SeededTenant, seed_tenant
 
 
 @pytest.fixture(scope="module")

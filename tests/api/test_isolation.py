@@ -16,7 +16,7 @@ import pytest
 from api_support import Actor, as_actor, make_key, make_user
 from fastapi import FastAPI
 
-from tenant_seed import TENANT_TABLES, SeededTenant
+from support.tenants import TENANT_TABLES, SeededTenant
 
 DENIED = {403, 404}
 

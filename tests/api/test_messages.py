@@ -13,7 +13,7 @@ from api_support import key_client, login, make_key, make_user
 from fastapi import FastAPI
 
 from leadgen.db.connect import admin_transaction
-from tenant_seed import SeededTenant
+from support.tenants import SeededTenant
 
 
 async def add_messages(url: str, tenant: SeededTenant, scores: list[int | None]) -> list[str]:

@@ -14,7 +14,7 @@ from test_messages import add_messages
 
 from leadgen.api.errors import ApiError
 from leadgen.api.preconditions import EntityTag, IfMatch, parse_if_match
-from tenant_seed import SeededTenant
+from support.tenants import SeededTenant
 
 
 @pytest.fixture(scope="module")

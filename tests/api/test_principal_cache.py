@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from leadgen.api import create_app
 from leadgen.api.auth import token_hash
 from leadgen.api.deps import AppState
-from tenant_seed import SeededTenant
+from support.tenants import SeededTenant
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from api_support import CSRF, PASSWORD, login, make_user
 from fastapi import FastAPI
 
 from leadgen.db.connect import tenant_transaction, with_user
-from tenant_seed import SeededTenant
+from support.tenants import SeededTenant
 
 SECRET = "n8n-shared-secret-123"
 

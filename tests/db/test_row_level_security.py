@@ -6,7 +6,7 @@ import asyncpg
 import pytest
 
 from leadgen.db.connect import APP_ROLE, tenant_transaction
-from tenant_seed import TENANT_TABLES, SeededTenant
+from support.tenants import TENANT_TABLES, SeededTenant
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from leadgen.errors import MappingError
 from leadgen.migrate import load_mapping, migrate_snapshot
 from leadgen.migrate.mapping import DEFAULT_PATH
 from support.snapshots import SCHEMA, dump, make_snapshot, rid
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = (ROOT / "src/leadgen/migrate/mappings" / DEFAULT_PATH).read_text("utf-8")

@@ -15,7 +15,7 @@ from leadgen.migrate.coverage import read_catalog
 from leadgen.migrate.transform.rules import row_id
 from leadgen.verify.tenant import verify_tenant
 from support.snapshots import make_snapshot, rid
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 ACME, JANA, DRAFT, APPROVED = rid("coAcme"), rid("ctJana"), rid("msgDraft"), rid("msgAppr")
 RECORDS: dict[str, list[dict[str, Any]]] = {

@@ -25,7 +25,7 @@ from support.migrated import (
     tenant_fetch,
 )
 from support.snapshots import make_snapshot, rid, tamper_first_row
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 DIAMOND = "Tier 0 - Diamond"  # not a choice of Companies.Tier: rejected by the mapping
 

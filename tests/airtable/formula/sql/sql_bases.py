@@ -22,7 +22,7 @@ from leadgen.migrate.mapping import load_mapping
 from leadgen.migrate.run import migrate_snapshot
 from leadgen.n8n.library import TENANT_PREAMBLE
 from leadgen.n8n.pgformat import format_query
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 
 @dataclass
