@@ -12,11 +12,11 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import uvicorn
-from api_support import free_port, settings_for
 from fastapi import FastAPI
 
 from leadgen.api import create_app
 from support import run_async
+from support.api import free_port, settings_for
 from support.tenants import SeededTenant, seed_tenant
 
 

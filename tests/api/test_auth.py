@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from api_support import CSRF, PASSWORD, client_for, key_client, login, make_key, make_user
 from fastapi import FastAPI
 
 from leadgen.api import create_app
 from leadgen.settings import Settings
+from support.api import CSRF, PASSWORD, client_for, key_client, login, make_key, make_user
 from support.tenants import SeededTenant
 
 

@@ -7,10 +7,10 @@ import uuid
 import asyncpg
 import httpx
 import pytest
-from api_support import login, make_user
 from fastapi import FastAPI
 
 from leadgen.db.connect import admin_transaction
+from support.api import login, make_user
 from support.tenants import SeededTenant
 
 

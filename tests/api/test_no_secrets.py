@@ -11,11 +11,11 @@ import uuid
 
 import asyncpg
 import orjson
-from api_support import CSRF, PASSWORD, make_user
 
 from leadgen.api import create_app
 from leadgen.db.connect import admin_transaction
 from leadgen.settings import Settings
+from support.api import CSRF, PASSWORD, make_user
 from support.tenants import seed_tenant
 
 AIRTABLE_TOKEN = "patSECRETairtable0123456789.abcdef"

@@ -8,7 +8,8 @@ import sys
 import time
 
 import httpx
-from api_support import free_port
+
+from support.api import free_port
 
 
 def test_serve_answers_health_and_readiness(database_url: str) -> None:
