@@ -15,17 +15,12 @@ import pytest
 
 from leadgen.airtable.snapshot import write_snapshot
 from leadgen.db.connect import admin_transaction
+from leadgen.migrate.load.stager import LOAD_ORDER
 from leadgen.migrate.mapping import bundled_schema
 from leadgen.migrate.transform.rules import row_id
 from leadgen.migrate.transform.snapshot_rows import Transformer
 
 SCHEMA = bundled_schema()
-TARGET_TABLES = [
-    "owners", "batches", "companies", "company_enrichment_l2", "company_tags", "contacts",
-    "contact_enrichment", "campaigns", "messages", "activities", "crm_events",
-    "crm_event_participants", "tasks", "task_contacts", "task_activities", "research_assets",
-    "audit_log", "airtable_records",
-]
 CREATED = "2024-05-01T10:00:00.000Z"
 
 
@@ -81,7 +76,7 @@ async def dump(url: str, tenant_id: uuid.UUID, tables: list[str] | None = None,
     out: dict[str, list[str]] = {}
     try:
         async with admin_transaction(conn):
-            for t in tables or TARGET_TABLES:
+            for t in tables or LOAD_ORDER:
                 rows = await conn.fetch(
                     f"SELECT to_jsonb(x)::text AS j FROM {t} x WHERE tenant_id = $1", tenant_id)
                 out[t] = sorted(r["j"] for r in rows)
