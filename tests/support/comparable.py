@@ -31,7 +31,7 @@ from leadgen.n8n.pgformat import format_query
 from leadgen.verify.base_view import BaseView
 from leadgen.verify.mapped import MappedBase
 from support import run_async
-from support.migrated import migrate_generated
+from support.migrated import migrate_generated, tenant_fetch
 
 COMPARED = {"Companies": "companies", "Contacts": "contacts", "Messages": "messages",
             "Owners": "owners"}  # Airtable table → target table whose loaded ids are read
@@ -93,19 +93,16 @@ def comparable_base(url: str, workdir: Path, companies: int, seed: int) -> Migra
 
 
 async def _loaded_ids(url: str, tenant_id: uuid.UUID) -> tuple[dict[str, set[str]], Catalog]:
-    conn = await asyncpg.connect(url)
     loaded: dict[str, set[str]] = {}
+    for name, target in COMPARED.items():
+        rows = await tenant_fetch(
+            url, tenant_id, f"SELECT airtable_record_id FROM {target} WHERE tenant_id = $1")
+        loaded[name] = {r[0] for r in rows}
+    conn = await asyncpg.connect(url)
     try:
-        catalog = await read_catalog(conn)
-        async with conn.transaction():
-            await conn.execute(format_query(TENANT_PREAMBLE, [str(tenant_id)]))
-            for name, target in COMPARED.items():
-                rows = await conn.fetch(
-                    f"SELECT airtable_record_id FROM {target} WHERE tenant_id = $1", tenant_id)
-                loaded[name] = {r[0] for r in rows}
+        return loaded, await read_catalog(conn)
     finally:
         await conn.close()
-    return loaded, catalog
 
 
 async def select_ids(conn: asyncpg.Connection, tenant_id: uuid.UUID, target: str,
