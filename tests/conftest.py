@@ -21,7 +21,7 @@ import pytest
 from leadgen.db import embedded, migrate
 from leadgen.db.connect import APP_ROLE, with_database, with_user
 from support import run_async
-from tenant_seed import SeededTenant, seed_tenant
+from support.tenants import SeededTenant, seed_tenant
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from test_admin_commands import leadgen
 from leadgen.admin.tenant_export import table_digests
 from leadgen.db.connect import admin_transaction
 from support import run_async
-from tenant_seed import SeededTenant, seed_tenant
+from support.tenants import SeededTenant, seed_tenant
 
 CATALOG_TENANT_TABLES = """
 SELECT c.relname FROM pg_class c

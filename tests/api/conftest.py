@@ -12,12 +12,12 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import uvicorn
-from api_support import free_port, settings_for
 from fastapi import FastAPI
 
 from leadgen.api import create_app
 from support import run_async
-from tenant_seed import SeededTenant, seed_tenant
+from support.api import free_port, settings_for
+from support.tenants import SeededTenant, seed_tenant
 
 
 @pytest.fixture(scope="module")

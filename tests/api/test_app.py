@@ -6,10 +6,10 @@ import base64
 import hashlib
 import re
 
-from api_support import client_for
 from fastapi import FastAPI
 
 from leadgen.db.migrate import available_migrations
+from support.api import client_for
 
 
 async def test_health_and_readiness(api: FastAPI) -> None:

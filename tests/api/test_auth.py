@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from api_support import CSRF, PASSWORD, client_for, key_client, login, make_key, make_user
 from fastapi import FastAPI
 
 from leadgen.api import create_app
 from leadgen.settings import Settings
-from tenant_seed import SeededTenant
+from support.api import CSRF, PASSWORD, client_for, key_client, login, make_key, make_user
+from support.tenants import SeededTenant
 
 
 async def test_login_sets_a_session_cookie_and_me_names_the_tenant(
@@ -38,7 +38,7 @@ async def test_secure_cookie_uses_the_host_prefix(database_url: str) -> None:
         # a fresh app shares the database; any user will do
         import uuid
 
-        from tenant_seed import seed_tenant
+        from support.tenants import seed_tenant
         tenant = await seed_tenant(database_url, f"sec-{uuid.uuid4().hex[:6]}")
         email = await make_user(database_url, tenant.id, "reviewer")
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),

@@ -7,11 +7,11 @@ import uuid
 import asyncpg
 import httpx
 import pytest
-from api_support import login, make_user
 from fastapi import FastAPI
 
 from leadgen.db.connect import admin_transaction
-from tenant_seed import SeededTenant
+from support.api import login, make_user
+from support.tenants import SeededTenant
 
 
 @pytest.fixture(scope="module")

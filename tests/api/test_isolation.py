@@ -13,10 +13,10 @@ from typing import Any
 
 import asyncpg
 import pytest
-from api_support import Actor, as_actor, make_key, make_user
 from fastapi import FastAPI
 
-from tenant_seed import TENANT_TABLES, SeededTenant
+from support.api import Actor, as_actor, make_key, make_user
+from support.tenants import TENANT_TABLES, SeededTenant
 
 DENIED = {403, 404}
 

@@ -11,12 +11,12 @@ import uuid
 
 import asyncpg
 import orjson
-from api_support import CSRF, PASSWORD, make_user
 
 from leadgen.api import create_app
 from leadgen.db.connect import admin_transaction
 from leadgen.settings import Settings
-from tenant_seed import seed_tenant
+from support.api import CSRF, PASSWORD, make_user
+from support.tenants import seed_tenant
 
 AIRTABLE_TOKEN = "patSECRETairtable0123456789.abcdef"
 WEBHOOK_SECRET = "whsec-n8n-do-not-leak-42"

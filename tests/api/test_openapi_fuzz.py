@@ -19,7 +19,7 @@ from schemathesis.checks import positive_data_acceptance
 from leadgen.admin.apikeys import create_api_key
 from leadgen.db.connect import admin_transaction
 from support import run_async
-from tenant_seed import seed_tenant
+from support.tenants import seed_tenant
 
 MAX_EXAMPLES = 10
 

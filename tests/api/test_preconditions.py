@@ -8,13 +8,12 @@ import uuid
 
 import httpx
 import pytest
-from api_support import login, make_user
 from fastapi import FastAPI
-from test_messages import add_messages
 
 from leadgen.api.errors import ApiError
 from leadgen.api.preconditions import EntityTag, IfMatch, parse_if_match
-from tenant_seed import SeededTenant
+from support.api import login, make_user
+from support.tenants import SeededTenant, add_messages
 
 
 @pytest.fixture(scope="module")

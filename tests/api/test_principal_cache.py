@@ -11,13 +11,13 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-from api_support import CSRF, client_for, key_client, login, make_key, make_user, settings_for
 from fastapi import FastAPI
 
 from leadgen.api import create_app
 from leadgen.api.auth import token_hash
 from leadgen.api.deps import AppState
-from tenant_seed import SeededTenant
+from support.api import CSRF, client_for, key_client, login, make_key, make_user, settings_for
+from support.tenants import SeededTenant
 
 
 @pytest.fixture(scope="module")

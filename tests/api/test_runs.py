@@ -14,11 +14,11 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from api_support import CSRF, PASSWORD, login, make_user
 from fastapi import FastAPI
 
 from leadgen.db.connect import tenant_transaction, with_user
-from tenant_seed import SeededTenant
+from support.api import CSRF, PASSWORD, login, make_user
+from support.tenants import SeededTenant
 
 SECRET = "n8n-shared-secret-123"
 

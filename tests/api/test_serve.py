@@ -8,17 +8,23 @@ import sys
 import time
 
 import httpx
-from api_support import free_port
+
+from support.api import free_port
 
 
 def test_serve_answers_health_and_readiness(database_url: str) -> None:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "COOKIE_SECURE": "false"}
     env.pop("APP_DATABASE_URL", None)
-    proc = subprocess.Popen(
+    # The with block closes the output pipe and waits for the child (no unclosed file left).
+    with subprocess.Popen(
         [sys.executable, "-m", "leadgen", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
+    ) as proc:
+        _answers(proc, port)
+
+
+def _answers(proc: subprocess.Popen[bytes], port: int) -> None:
     try:
         deadline = time.time() + 60
         while True:

@@ -10,11 +10,11 @@ import uuid
 import asyncpg
 import httpx
 import pytest
-from api_support import key_client, login, make_key, make_user
 from fastapi import FastAPI
 
 from support import run_async
-from tenant_seed import SeededTenant, seed_tenant
+from support.api import key_client, login, make_key, make_user
+from support.tenants import SeededTenant, seed_tenant
 
 LIFECYCLE = [  # (method, path under /api/admin/tenants/{slug}, body)
     ("POST", "disable", None), ("POST", "enable", None), ("GET", "export", None),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 import uuid
@@ -33,6 +32,7 @@ from dashboard_seed import DashboardTenant, seed_dashboard_tenant
 from leadgen.api.app import create_app
 from leadgen.settings import Settings
 from support import run_async
+from support.api import free_port
 
 try:
     from playwright.sync_api import Browser, Playwright, ViewportSize, sync_playwright
@@ -47,12 +47,6 @@ def _skip_reason() -> str | None:
         return (f"no Chromium at {CHROMIUM}: install Debian's `chromium` (scripts/test.sh does "
                 "as root) or set LEADGEN_CHROMIUM")
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +71,7 @@ def live_server(chromium_ready: None, database_url: str, tmp_path_factory: Any) 
     """`leadgen serve` in a thread: real uvicorn, real pools, plain-http cookies."""
     settings = Settings(database_url=database_url, cookie_secure=False,
                         data_dir=tmp_path_factory.mktemp("leadgen-data"))
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
                             log_level="warning", access_log=False, lifespan="on",
                             timeout_graceful_shutdown=2)

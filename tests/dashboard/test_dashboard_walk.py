@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import asyncpg
 import pytest
@@ -29,13 +29,16 @@ from dashboard_walk_seed import (
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 
 from leadgen.admin.tenants import create_user
+from leadgen.api.schemas import STATUSES as MESSAGE_STATUSES
+from leadgen.api.schemas import MessageChannel
 from leadgen.db.connect import admin_transaction
 from support import run_async
 
 pytestmark = pytest.mark.browser
 
-STATUSES = ["all", "draft", "approved", "rejected", "sent", "delivered", "replied"]
-CHANNELS = ["linkedin_connect", "linkedin_message", "email", "call_script"]
+# The message filters the dashboard offers: every status and channel the API accepts.
+STATUSES = ["all", *MESSAGE_STATUSES]
+CHANNELS = list(get_args(MessageChannel))
 QUIET_MS = 250  # no request in flight for this long: the view has settled
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from leadgen.db.connect import tenant_transaction
-from tenant_seed import SeededTenant
+from support.tenants import SeededTenant
 
 
 async def test_update_by_app_role_writes_audit_rows(

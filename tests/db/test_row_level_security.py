@@ -7,7 +7,7 @@ import pytest
 
 from leadgen.db import tables
 from leadgen.db.connect import APP_ROLE, tenant_transaction
-from tenant_seed import TENANT_TABLES, SeededTenant
+from support.tenants import TENANT_TABLES, SeededTenant
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from leadgen.migrate import migrate_snapshot
 from leadgen.migrate.transform.rules import batch_id, batch_key, row_id
 from support.adversarial import ACME, ANTON, BETA, GAMMA, JANA, MICHAL, PETR, records
 from support.snapshots import count_cells, make_snapshot, rid
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 
 @pytest.fixture(scope="module")

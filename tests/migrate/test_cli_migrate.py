@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from support.snapshots import make_snapshot, rid
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ from leadgen.airtable.snapshot import Snapshot, write_snapshot
 from leadgen.db.connect import admin_transaction
 from leadgen.migrate import migrate_snapshot
 from support.snapshots import dump, table_id
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 
 async def scores(url: str, tenant_id: uuid.UUID) -> list[tuple[int | None, int | None]]:

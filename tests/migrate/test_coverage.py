@@ -15,12 +15,11 @@ import pytest
 
 from leadgen.errors import MappingError
 from leadgen.migrate import load_mapping, migrate_snapshot
-from leadgen.migrate.mapping import DEFAULT_PATH
+from support.mapping_text import DEFAULT_MAPPING
 from support.snapshots import SCHEMA, dump, make_snapshot, rid
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT = (ROOT / "src/leadgen/migrate/mappings" / DEFAULT_PATH).read_text("utf-8")
 RECORDS = {"Companies": [{"id": rid("co1"), "fields": {"Company Name": "Acme"}}]}
 
 
@@ -44,16 +43,16 @@ def test_the_customer_mapping_covers_all_216_fields() -> None:
 
 def mapping_without(line_start: str) -> Callable[[Path], str]:
     def edit(_: Path) -> str:
-        kept = [ln for ln in DEFAULT.splitlines() if not ln.startswith(line_start)]
-        assert len(kept) == len(DEFAULT.splitlines()) - 1
+        kept = [ln for ln in DEFAULT_MAPPING.splitlines() if not ln.startswith(line_start)]
+        assert len(kept) == len(DEFAULT_MAPPING.splitlines()) - 1
         return "\n".join(kept)
     return edit
 
 
 def mapping_replacing(old: str, new: str) -> Callable[[Path], str]:
     def edit(_: Path) -> str:
-        assert old in DEFAULT
-        return DEFAULT.replace(old, new, 1)
+        assert old in DEFAULT_MAPPING
+        return DEFAULT_MAPPING.replace(old, new, 1)
     return edit
 
 

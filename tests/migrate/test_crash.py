@@ -16,7 +16,7 @@ import asyncpg
 from leadgen.airtable.generate import write_generated
 from leadgen.migrate import migrate_snapshot
 from support.snapshots import canonical, dump, record_ids
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from test_coverage import DEFAULT
 
 from leadgen.db.connect import admin_transaction
 from leadgen.migrate import load_mapping, migrate_snapshot
 from leadgen.migrate.coverage import read_catalog
 from leadgen.migrate.transform.rules import row_id
 from leadgen.verify.tenant import verify_tenant
+from support.mapping_text import DEFAULT_MAPPING
 from support.snapshots import make_snapshot, rid
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 ACME, JANA, DRAFT, APPROVED = rid("coAcme"), rid("ctJana"), rid("msgDraft"), rid("msgAppr")
 RECORDS: dict[str, list[dict[str, Any]]] = {
@@ -106,7 +106,7 @@ async def test_without_the_rule_an_empty_select_stays_null(
     """The mapping format without `empty` (every mapping written before it) loads NULL."""
     snap = make_snapshot(tmp_path / "snap", RECORDS)
     mapping = tmp_path / "mapping.toml"
-    mapping.write_text(DEFAULT.replace(', empty = "default"', ""), "utf-8")
+    mapping.write_text(DEFAULT_MAPPING.replace(', empty = "default"', ""), "utf-8")
     slug, tenant_id = await new_tenant(database_url, "empty-null")
     report = (await migrate_snapshot(database_url, snap, slug, mapping=mapping)).as_json()
     assert "empty_select_default" not in report["findings"]

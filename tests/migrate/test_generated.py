@@ -10,7 +10,7 @@ import pytest
 from leadgen.airtable.generate import write_generated
 from leadgen.migrate import migrate_snapshot
 from support.snapshots import count_cells, digest, dump
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 
 # Small bases (every rule on few rows) up to ≈ 21,000 records; the bench's 231,061-record base

@@ -11,7 +11,7 @@ from leadgen.airtable.generate import write_generated
 from leadgen.airtable.snapshot import Snapshot, write_snapshot
 from leadgen.migrate import migrate_snapshot
 from support.snapshots import canonical, digest, dump, record_ids, table_id
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 
 def edit_snapshot(src: Path, dst: Path) -> dict[str, int]:

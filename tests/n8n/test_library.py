@@ -20,7 +20,7 @@ from leadgen.errors import ConfigError
 from leadgen.n8n.document import render_document
 from leadgen.n8n.library import library_query, load_library, run_query
 from leadgen.n8n.pgformat import format_query
-from tenant_seed import SeededTenant
+from support.tenants import SeededTenant
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISED: set[str] = set()

@@ -10,7 +10,7 @@ from n8n_runner import run_in_transaction
 
 from leadgen.db.connect import admin_transaction
 from leadgen.n8n.library import library_query
-from tenant_seed import seed_tenant
+from support.tenants import seed_tenant
 
 
 async def test_a_company_without_status_needs_no_stage(

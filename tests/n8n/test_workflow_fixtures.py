@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +23,7 @@ from n8n_runner import run_in_transaction
 from leadgen.airtable.formula import compile_filter
 from leadgen.migrate.mapping import load_mapping
 from leadgen.n8n.convert import AIRTABLE, POSTGRES, Options, convert_document
-from support import run_async
-
-# the migrated-base helper lives with the formula tests (one copy of that logic)
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "airtable" / "formula"))
-from sql_bases import MigratedBase, migrate_generated
+from support.comparable import MigratedBase, comparable_base
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FOUND: dict[str, int] = {}  # search node → records it found (checked to be non-trivial)
@@ -46,7 +41,7 @@ def workflows_of(doc: Any) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def base(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> MigratedBase:
-    return run_async(migrate_generated(database_url, tmp_path_factory.mktemp("wf"), 24, 7))
+    return comparable_base(database_url, tmp_path_factory.mktemp("wf"), 24, 7)
 
 
 @pytest.mark.parametrize("name", WORKFLOWS)

@@ -97,3 +97,51 @@ def records() -> dict[str, list[dict[str, Any]]]:
                                            "Record ID": rid("ctGone"), "Field": "Notes"}},
         ],
     }
+
+
+DIAMOND = "Tier 0 - Diamond"  # not a choice of Companies.Tier: rejected by the mapping
+
+
+def every_reject_records() -> dict[str, list[dict[str, Any]]]:
+    """The adversarial base (one planted problem per reject reason) plus planted rejects on
+    every field a workflow query reads, all in batch-2 so the plan's queries meet them."""
+    base = records()
+    ghost_owner, ghost_company = rid("ownGhost"), rid("coGhost")
+    base["Owners"] += [
+        {"id": rid("ownTwin"), "fields": {"Name": "Michael", "Email": "michal@vv.test"}},
+        {"id": rid("ownPetra1"), "fields": {"Name": "Petra"}},
+        {"id": rid("ownPetra2"), "fields": {"Name": "Petra"}},
+    ]
+    base["Companies"] += [
+        {"id": rid("coDelta"), "fields": {"Company Name": "Delta AG", "Status": "Frozen",
+                                          "Tier": "Tier 2 - Gold"}},
+        {"id": rid("coEps"), "fields": {"Company Name": "Eps AG", "Tier": DIAMOND,
+                                        "Status": "New", "Domain": "WWW.EPS.CH"}},
+    ]
+    contact = [
+        ("ctK1", {"Company": [ACME], "Owner": [MICHAL], "batch_name": ["batch-2"]}),
+        ("ctK2", {"Company": [rid("coEps")], "Contact of": ["Michal"],
+                  "batch_name": [" Batch-2 "]}),
+        ("ctK3", {"Company": [ghost_company], "Owner": [MICHAL],
+                  "batch_name": ["batch-2", "batch-1"]}),
+        ("ctK4", {"Company": [rid("coDelta")], "Owner": [ghost_owner],
+                  "batch_name": ["batch-2"], "processed_enrich": "yes"}),
+        ("ctK5", {"Company": [rid("coEps")], "Contact of": ["Petra"],
+                  "batch_name": ["batch-2"], "Job Title": "CEO\x00"}),
+        ("ctK6", {"Company": [BETA], "Owner": [MICHAL], "batch_name": [""]}),
+        ("ctK7", {"Company": [rid("coGamma")], "Owner": [MICHAL], "batch_name": ["batch-2"]}),
+        ("ctK8", {"Company": [BETA], "Owner": "Michal", "batch_name": ["batch-2"]}),
+    ]
+    base["Contacts"] += [{"id": rid(tag), "fields": {"Full Name": tag, **f}}
+                         for tag, f in contact]
+    base["Messages"] += [
+        {"id": rid("msgD1"), "fields": {"Contact": [rid("ctK1")], "Owner": [MICHAL],
+                                        "Status": "Draft", "Body": "b", "Channel": "Email"}},
+        {"id": rid("msgD2"), "fields": {"Contact": [rid("ctK1")], "Owner": [ghost_owner],
+                                        "Status": "Draft", "Body": "b", "Channel": "Email"}},
+        {"id": rid("msgD3"), "fields": {"Contact": [ghost_owner], "Owner": [MICHAL],
+                                        "Status": "Draft", "Body": "b", "Channel": "Email"}},
+        {"id": rid("msgD4"), "fields": {"Contact": [JANA], "Owner": [MICHAL],
+                                        "Status": "Drafted", "Body": "b", "Channel": "Email"}},
+    ]
+    return base

@@ -24,7 +24,7 @@ from leadgen.airtable.generate import write_generated
 from leadgen.db.connect import tenant_transaction
 from leadgen.migrate.run import migrate_snapshot
 from support import run_async
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 FAST_RATE = 50.0  # requests/s of the test emulator (real Airtable: 5)
 FAST_PENALTY = 2.0

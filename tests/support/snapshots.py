@@ -21,7 +21,6 @@ from leadgen.migrate.transform.rules import row_id
 from leadgen.migrate.transform.snapshot_rows import Transformer
 
 SCHEMA = bundled_schema()
-TARGET_TABLES = list(LOAD_ORDER)  # the tables a migration writes, parents first
 CREATED = "2024-05-01T10:00:00.000Z"
 
 
@@ -77,7 +76,7 @@ async def dump(url: str, tenant_id: uuid.UUID, tables: list[str] | None = None,
     out: dict[str, list[str]] = {}
     try:
         async with admin_transaction(conn):
-            for t in tables or TARGET_TABLES:
+            for t in tables or LOAD_ORDER:
                 rows = await conn.fetch(
                     f"SELECT to_jsonb(x)::text AS j FROM {t} x WHERE tenant_id = $1", tenant_id)
                 out[t] = sorted(r["j"] for r in rows)

@@ -16,7 +16,7 @@ from leadgen.migrate.ledger import REASONS
 from leadgen.verify.report import VerifyFailed, VerifyReport
 from leadgen.verify.tenant import verify_tenant
 from support import run_async
-from support.adversarial import ACME, BETA, JANA, MICHAL, records
+from support.adversarial import DIAMOND, every_reject_records
 from support.migrated import (
     Migrated,
     migrate_generated,
@@ -25,9 +25,7 @@ from support.migrated import (
     tenant_fetch,
 )
 from support.snapshots import make_snapshot, rid, tamper_first_row
-from tenant_seed import new_tenant
-
-DIAMOND = "Tier 0 - Diamond"  # not a choice of Companies.Tier: rejected by the mapping
+from support.tenants import new_tenant
 
 
 def migrate(url: str, snapshot: Path) -> Migrated:
@@ -140,51 +138,6 @@ async def test_clean_migrate_verifies_on_generated_seeds(database_url: str, tmp_
     assert sum(q.postgres for q in report.queries) > 0
     for item in explained(report):
         assert item["reason"] and item["record"].startswith("rec"), item
-
-
-def every_reject_records() -> dict[str, list[dict[str, Any]]]:
-    """The adversarial base (one planted problem per reject reason) plus planted rejects on
-    every field a workflow query reads, all in batch-2 so the plan's queries meet them."""
-    base = records()
-    ghost_owner, ghost_company = rid("ownGhost"), rid("coGhost")
-    base["Owners"] += [
-        {"id": rid("ownTwin"), "fields": {"Name": "Michael", "Email": "michal@vv.test"}},
-        {"id": rid("ownPetra1"), "fields": {"Name": "Petra"}},
-        {"id": rid("ownPetra2"), "fields": {"Name": "Petra"}},
-    ]
-    base["Companies"] += [
-        {"id": rid("coDelta"), "fields": {"Company Name": "Delta AG", "Status": "Frozen",
-                                          "Tier": "Tier 2 - Gold"}},
-        {"id": rid("coEps"), "fields": {"Company Name": "Eps AG", "Tier": DIAMOND,
-                                        "Status": "New", "Domain": "WWW.EPS.CH"}},
-    ]
-    contact = [
-        ("ctK1", {"Company": [ACME], "Owner": [MICHAL], "batch_name": ["batch-2"]}),
-        ("ctK2", {"Company": [rid("coEps")], "Contact of": ["Michal"],
-                  "batch_name": [" Batch-2 "]}),
-        ("ctK3", {"Company": [ghost_company], "Owner": [MICHAL],
-                  "batch_name": ["batch-2", "batch-1"]}),
-        ("ctK4", {"Company": [rid("coDelta")], "Owner": [ghost_owner],
-                  "batch_name": ["batch-2"], "processed_enrich": "yes"}),
-        ("ctK5", {"Company": [rid("coEps")], "Contact of": ["Petra"],
-                  "batch_name": ["batch-2"], "Job Title": "CEO\x00"}),
-        ("ctK6", {"Company": [BETA], "Owner": [MICHAL], "batch_name": [""]}),
-        ("ctK7", {"Company": [rid("coGamma")], "Owner": [MICHAL], "batch_name": ["batch-2"]}),
-        ("ctK8", {"Company": [BETA], "Owner": "Michal", "batch_name": ["batch-2"]}),
-    ]
-    base["Contacts"] += [{"id": rid(tag), "fields": {"Full Name": tag, **f}}
-                         for tag, f in contact]
-    base["Messages"] += [
-        {"id": rid("msgD1"), "fields": {"Contact": [rid("ctK1")], "Owner": [MICHAL],
-                                        "Status": "Draft", "Body": "b", "Channel": "Email"}},
-        {"id": rid("msgD2"), "fields": {"Contact": [rid("ctK1")], "Owner": [ghost_owner],
-                                        "Status": "Draft", "Body": "b", "Channel": "Email"}},
-        {"id": rid("msgD3"), "fields": {"Contact": [ghost_owner], "Owner": [MICHAL],
-                                        "Status": "Draft", "Body": "b", "Channel": "Email"}},
-        {"id": rid("msgD4"), "fields": {"Contact": [JANA], "Owner": [MICHAL],
-                                        "Status": "Drafted", "Body": "b", "Channel": "Email"}},
-    ]
-    return base
 
 
 async def test_every_kind_of_reject_migrates_and_verifies(database_url: str,

@@ -7,8 +7,6 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from test_verify_explained import every_reject_records
-
 from leadgen.airtable.generate import write_generated
 from leadgen.airtable.snapshot import Snapshot
 from leadgen.db.connect import connect
@@ -24,6 +22,7 @@ from leadgen.verify.queries import (
     plan_parameters,
     quote,
 )
+from support.adversarial import every_reject_records
 from support.snapshots import make_snapshot
 
 

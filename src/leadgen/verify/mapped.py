@@ -10,7 +10,8 @@ code), put back into Airtable's cell shape:
     link (FK)        the uuid → [the Airtable record id of the row it names]
     batch_name       the batch uuid → [the promoted batch's name] (spellings merged, one kept)
     select (enum)    the enum label → the Airtable choice of that label (or the label)
-    column           the loaded value (checkbox False, normalised text, …)
+    column           the loaded value (checkbox False, normalised text, a number or a
+                     timestamp in the API's JSON form, …)
 
 A record that loads no row is absent from the view. `MappedBase.changes(table, record)` names
 each deliberate change of a record's queried cells (a reject, merged or several batch names,
@@ -27,6 +28,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -97,12 +100,14 @@ class MappedBase:
 
     @classmethod
     def build(cls, raw: BaseView, mapping: Mapping, transformed: Transformed,
-              catalog: Catalog) -> MappedBase:
+              catalog: Catalog, reads: Reads | None = None) -> MappedBase:
+        """The mapped base of `raw`; its view carries the fields of `reads` (Airtable table →
+        fields; the workflow queries' `QUERIED` when omitted) and every primary field."""
         rejects: dict[tuple[str, str], list[Reject]] = {}
         for r in transformed.ledger.rejects:
             rejects.setdefault((r.table, r.record_id), []).append(r)
         uuids = _record_of_uuid(mapping, transformed)
-        fields = _mapped_fields(raw, mapping)
+        fields = _mapped_fields(raw, mapping, QUERIED if reads is None else reads)
         loaded: dict[tuple[str, str, str], Any] = {}
         records: dict[str, dict[str, Record]] = {}
         for table, recs in raw.records.items():
@@ -289,14 +294,15 @@ def _same(f: FieldMapping, mb: MappedBase, table: str, rec_id: str, raw: Any,
     return bool(raw == mapped)
 
 
-def _mapped_fields(raw: BaseView, mapping: Mapping) -> dict[str, tuple[FieldMapping, ...]]:
+def _mapped_fields(raw: BaseView, mapping: Mapping,
+                   reads: Reads) -> dict[str, tuple[FieldMapping, ...]]:
     out: dict[str, tuple[FieldMapping, ...]] = {}
     for table in raw.records:
         if table not in mapping.tables:
             continue
         tm = mapping.table(table)
         names = [f.name for f in tm.fields.values() if f.field_id == tm.primary_field]
-        names.extend(QUERIED.get(table, ()))
+        names.extend(reads.get(table, ()))
         chosen = []
         for name in dict.fromkeys(names):
             f = tm.fields.get(name)
@@ -334,4 +340,18 @@ def _as_cell(f: FieldMapping, value: Any, uuids: dict[UUID, str]) -> Any:
     if f.kind == "enum":
         label = str(value)
         return next((c for c, lab in f.choices.items() if lab == label), label)
+    return _json_cell(value)
+
+
+def _json_cell(value: Any) -> Any:
+    """A PostgreSQL value as the API's JSON cell holds it: numbers as JSON numbers, a
+    timestamp as ISO 8601 in UTC with milliseconds, a date as YYYY-MM-DD
+    (https://airtable.com/developers/web/api/field-model)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime):
+        utc = value.astimezone(UTC) if value.tzinfo is not None else value
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    if isinstance(value, date):
+        return value.isoformat()
     return value

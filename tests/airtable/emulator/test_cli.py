@@ -29,7 +29,8 @@ def test_help_documents_the_fault_spec() -> None:
 
 
 def test_command_serves_the_snapshot(snapshot_dir: Path) -> None:
-    proc = subprocess.Popen(
+    # The with block closes the stdout pipe and waits for the child (no unclosed file left).
+    with subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -47,14 +48,15 @@ def test_command_serves_the_snapshot(snapshot_dir: Path) -> None:
         ],
         stdout=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().rsplit(" ", 1)[-1].strip()
-        response = requests.get(
-            f"{url}/v0/{BASE_ID}/Owners", headers={"Authorization": "Bearer patCLI"}, timeout=5
-        )
-        assert response.status_code == 200 and len(response.json()["records"]) == 2
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            url = proc.stdout.readline().rsplit(" ", 1)[-1].strip()
+            response = requests.get(
+                f"{url}/v0/{BASE_ID}/Owners", headers={"Authorization": "Bearer patCLI"},
+                timeout=5
+            )
+            assert response.status_code == 200 and len(response.json()["records"]) == 2
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)

@@ -61,7 +61,8 @@ def complete_tables(out: Path) -> set[str]:
         if entry.get("complete"):
             records = out / "records" / f"{table_id}.jsonl"
             assert file_sha256(records) == entry["sha256"], table_id
-            assert sum(1 for _ in records.open("rb")) == entry["records"]
+            with records.open("rb") as lines:
+                assert sum(1 for _ in lines) == entry["records"]
             done.add(table_id)
     if manifest["complete"]:
         assert done == set(manifest["tables"])
@@ -97,26 +98,27 @@ def test_kill_at_random_moments_then_resume(emulator: Emulator, tmp_path: Path) 
     for phase in ("early", "mid", "after-checkpoint"):
         emulator.clear_request_log()
         before = complete_tables(out)
-        proc = start_export(emulator, out, report, tmp_path)
-        wait_for(proc, lambda: bool(emulator.request_log))
-        if phase == "early":
-            time.sleep(rng.uniform(0.0, 0.3))
-        elif phase == "mid":
-            time.sleep(rng.uniform(0.2, 1.2))
-        else:
-            wait_for(proc, lambda b=len(before): len(complete_tables(out)) > b)  # type: ignore[misc]
-            time.sleep(rng.uniform(0.0, 0.2))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            killed_during_export += 1
-        proc.wait()
+        # The with block closes the stderr pipe and waits for the child once it is killed.
+        with start_export(emulator, out, report, tmp_path) as proc:
+            wait_for(proc, lambda: bool(emulator.request_log))
+            if phase == "early":
+                time.sleep(rng.uniform(0.0, 0.3))
+            elif phase == "mid":
+                time.sleep(rng.uniform(0.2, 1.2))
+            else:
+                wait_for(proc,
+                         lambda b=len(before): len(complete_tables(out)) > b)  # type: ignore[misc]
+                time.sleep(rng.uniform(0.0, 0.2))
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                killed_during_export += 1
         assert complete_tables(out) >= before  # finished tables stay finished
 
     assert killed_during_export >= 2, f"seed {seed}: the export outran the kills"
     kept = complete_tables(out)
     emulator.clear_request_log()
-    proc = start_export(emulator, out, report, tmp_path)
-    _, err = proc.communicate(timeout=60)
+    with start_export(emulator, out, report, tmp_path) as proc:
+        _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err.decode()
 
     assert records_bytes(out) == expected

@@ -30,7 +30,7 @@ from leadgen.migrate.load.foreign_keys import (
     foreign_keys,
 )
 from support.snapshots import canonical, dump, record_ids, tamper_first_row
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from leadgen.migrate import migrate_snapshot
 from leadgen.migrate.load.direct_copy import LOADER_ROLE, loader_tables
 from leadgen.migrate.load.stager import LOAD_ORDER, Stager
 from support.snapshots import canonical, digest, dump, record_ids, tamper_first_row
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 LOADED = (*LOAD_ORDER, "migration_rejects")
 

@@ -21,7 +21,7 @@ from leadgen.migrate.load.stager import Stager
 from leadgen.migrate.transform import process as transform_process
 from leadgen.migrate.transform.snapshot_rows import Transformer
 from support.snapshots import canonical, dump, record_ids, tamper_first_row
-from tenant_seed import new_tenant
+from support.tenants import new_tenant
 
 pytestmark = pytest.mark.skipif(not transform_process.available(), reason="needs os.fork")
 

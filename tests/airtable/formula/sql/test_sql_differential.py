@@ -4,9 +4,11 @@ Two generated bases are migrated once per module; hypothesis writes hundreds of 
 their Contacts and Companies fields (text, selects, numbers, checkboxes, tags, links, batches,
 dates) with the operators and functions of the supported subset. For each formula the engine
 (`compile_filter` with a link-display resolver, as Airtable shows links) runs over the snapshot
-records and the compiled condition runs in PostgreSQL as leadgen_app; the record-id sets must be
-equal. Formulas outside the subset must raise UnsupportedFormula (counted, and checked to be a
-minority), never compile to something else.
+as the mapping made it (`MappedBase.view`, what `leadgen verify` holds PostgreSQL to: an empty
+select the mapping loads as its column's default is that default on both sides) and the compiled
+condition runs in PostgreSQL as leadgen_app; the record-id sets must be equal. Formulas outside
+the subset must raise UnsupportedFormula (counted, and checked to be a minority), never compile
+to something else.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ import asyncpg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sql_bases import MigratedBase, migrate_generated, select_ids
 
 from leadgen.airtable.formula import compile_filter, field_refs, parse
 from leadgen.airtable.formula.sql import UnsupportedFormula, compile_condition
 from leadgen.migrate.mapping import Mapping, load_mapping
 from support import run_async
+from support.comparable import MigratedBase, comparable_base, select_ids
 
 TABLES = ("Contacts", "Companies")
 STATS = {"compiled": 0, "unsupported": 0}
@@ -36,7 +38,7 @@ STATS = {"compiled": 0, "unsupported": 0}
 @pytest.fixture(scope="module")
 def bases(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> list[MigratedBase]:
     work = tmp_path_factory.mktemp("sqldiff")
-    return [run_async(migrate_generated(database_url, work, 24, seed)) for seed in (11, 29)]
+    return [comparable_base(database_url, work, 24, seed) for seed in (11, 29)]
 
 
 @pytest.fixture(scope="module")
@@ -134,9 +136,11 @@ def _compare(bases: list[MigratedBase], mapping: Mapping, app_url: str, base_ind
         return
     STATS["compiled"] += 1
     used = field_refs(parse(formula))
-    keep = [r for r in base.records[table] if r["id"] in base.loaded[table]
-            and not any((table, r["id"], f) in base.rejected_cells for f in used)]
-    predicate = compile_filter(formula, base.tables[table], link_display=base.link_display())
+    raw_cells = used - base.carried(table)  # cells the mapped view holds as in the snapshot
+    view = base.mapped.view
+    keep = [r for r in view.records[table].values() if r["id"] in base.loaded[table]
+            and not any((table, r["id"], f) in base.rejected_cells for f in raw_cells)]
+    predicate = compile_filter(formula, view.table(table), link_display=view.link_display)
     want = {r["id"] for r in keep if predicate(r)}
 
     async def run() -> set[str]:

@@ -103,3 +103,24 @@ async def seed_tenant(url: str, slug: str) -> SeededTenant:
         return SeededTenant(tid, slug, ids)
     finally:
         await conn.close()
+
+
+async def add_messages(url: str, tenant: SeededTenant, scores: list[int | None]) -> list[str]:
+    """One contact per score (under the seeded company/owner), one draft message each."""
+    conn = await asyncpg.connect(url)
+    ids = []
+    try:
+        async with admin_transaction(conn):
+            for score in scores:
+                contact = await conn.fetchval(
+                    """INSERT INTO contacts (tenant_id, company_id, owner_id, batch_id, full_name,
+                       contact_score) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""",
+                    tenant.id, tenant.ids["companies"], tenant.ids["owners"],
+                    tenant.ids["batches"], f"Person {score}", score)
+                ids.append(str(await conn.fetchval(
+                    """INSERT INTO messages (tenant_id, contact_id, owner_id, channel, body,
+                       batch_id) VALUES ($1, $2, $3, 'email', 'Hi', $4) RETURNING id""",
+                    tenant.id, contact, tenant.ids["owners"], tenant.ids["batches"])))
+    finally:
+        await conn.close()
+    return ids

@@ -1,4 +1,5 @@
-"""Helpers for the API tests: principals, users and keys made with leadgen.admin, clients."""
+"""Helpers for the API and dashboard tests: principals, users and keys made with leadgen.admin,
+clients, a free port."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from leadgen.admin.apikeys import create_api_key
 from leadgen.admin.tenants import create_user
 from leadgen.db.connect import admin_transaction
 from leadgen.settings import Settings
-from tenant_seed import SeededTenant
+from support.tenants import SeededTenant
 
 PASSWORD = "correct horse battery"
 CSRF = {"X-Requested-With": "leadgen"}
@@ -88,6 +89,7 @@ async def as_actor(app: FastAPI, actor: Actor) -> httpx.AsyncClient:
 
 
 def free_port() -> int:
+    """A TCP port of 127.0.0.1 nobody listens on now (the kernel picks it)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
