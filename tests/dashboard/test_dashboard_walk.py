@@ -228,7 +228,7 @@ def test_walk_the_tenants_page_as_a_platform_admin(
         row.locator("[data-action=export]").click()
     assert download.value.suggested_filename == f"{slug}.tar.gz"
 
-    row.locator("[data-action=open]").click()  # this session now works in the new tenant
+    row.locator("[data-action=open]").click()  # the signed-in session now works in the new tenant
     expect(page.locator("[data-tenant-name]")).to_have_text("Walk new tenant")
     w.wait_quiet(page)
     w.visit(page, "#/tenants")

@@ -221,7 +221,7 @@ async def _prefer_lz4(conn: asyncpg.Connection) -> None:
 
 
 async def _roomy_stages(conn: asyncpg.Connection) -> None:
-    """The stages are temp tables, cached in this session's temp_buffers (8 MB by default):
+    """The stages are temp tables, cached in the connection's temp_buffers (8 MB by default):
     the archive's stage alone is ≈ 250 MB, so with the default every stage page is written
     out and read back. The setting is only accepted before the session's first temp table;
     a caller that already used one keeps its value."""

@@ -1,6 +1,6 @@
 // The platform's tenants (platform admins only): list with size, users and last activity;
 // create; disable and enable; export as a download; erase after the slug is typed again;
-// open a tenant's dashboard with this session (recorded in that tenant's audit trail).
+// open a tenant's dashboard with the signed-in session (recorded in that tenant's audit trail).
 // The same operations are `leadgen tenant create|disable|enable|export|erase`.
 
 import { api, items } from "./api.js";
