@@ -117,6 +117,12 @@ shared_buffers = 128MB
 # 8 shards a table instead of 32: the tier makes a database per test session on three
 # servers sharing two cores
 citus.shard_count = 8
+# a shard move's logical replication needs apply workers beside Citus's maintenance daemon
+# (one per database: the tests make several)
+max_worker_processes = 32
+max_logical_replication_workers = 8
+max_replication_slots = 32
+max_wal_senders = 32
 EOF
   "${AS[@]}" "$BINDIR/pg_ctl" -D "$WORK/$node" -l "$WORK/$node.log" -w start >/dev/null
 done

@@ -25,7 +25,7 @@ async def tenant_placement(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> as
     row = await conn.fetchrow(
         "SELECT s.shardid, p.nodename, p.nodeport FROM pg_dist_shard s "
         "JOIN pg_dist_shard_placement p ON p.shardid = s.shardid "
-        "WHERE s.shardid = get_shard_id_for_distribution_column('companies', $1)",
+        "WHERE s.shardid = get_shard_id_for_distribution_column('companies', $1::text)",
         str(tenant_id))
     assert row is not None
     return row

@@ -1,12 +1,13 @@
 """A tenant's shards move to the other worker while the API serves it: no failed request,
-nothing lost (citus_move_shard_placement with logical replication: writes go on during the
-copy and wait only for the short switch-over,
-https://docs.citusdata.com/en/stable/develop/api_udf.html#citus-move-shard-placement)."""
+nothing lost.
+
+`leadgen.db.citus_move.move_tenant` runs citus_move_shard_placement in its online mode
+(logical replication: reads and writes go on during the copy and wait only for the switch-over)
+with the owner's FORCE lifted for the move; afterwards every shard is forced again."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 
 import asyncpg
@@ -14,6 +15,7 @@ import httpx
 from citus_support import require_cluster, tenant_placement
 
 from leadgen.admin.apikeys import create_api_key
+from leadgen.db.citus_move import move_tenant
 from leadgen.db.connect import admin_transaction, tenant_transaction
 from tenant_seed import TENANT_TABLES, seed_tenant
 
@@ -76,20 +78,13 @@ async def test_moving_a_tenant_loses_no_request_and_no_row(
     async def move() -> float:
         nonlocal moving
         await asyncio.sleep(0.5)  # requests are flowing
-        mover = await asyncpg.connect(database_url)
         try:
-            started = time.perf_counter()
-            await mover.execute(
-                "SELECT citus_move_shard_placement($1, $2, $3, $4, $5, "
-                "shard_transfer_mode => 'force_logical')",
-                source["shardid"], source["nodename"], source["nodeport"],
-                target["nodename"], target["nodeport"])
-            took = time.perf_counter() - started
+            done = await move_tenant(database_url, tenant.id,
+                                     (target["nodename"], target["nodeport"]))
         finally:
-            await mover.close()
-        await asyncio.sleep(0.5)  # and keep flowing on the new placement
-        moving = False
-        return took
+            await asyncio.sleep(0.5)  # and keep flowing on the new placement
+            moving = False
+        return done.seconds
 
     results = await asyncio.wait_for(
         asyncio.gather(move(), *(client(n) for n in range(4))), timeout=300)
@@ -98,8 +93,12 @@ async def test_moving_a_tenant_loses_no_request_and_no_row(
     conn = await asyncpg.connect(database_url)
     try:
         after_placement = await tenant_placement(conn, tenant.id)
+        forced = await conn.fetch(
+            "SELECT success, result FROM run_command_on_shards('companies', "
+            "$$SELECT relforcerowsecurity FROM pg_class WHERE oid = '%s'::regclass$$)")
     finally:
         await conn.close()
+    assert forced and all(r["result"] == "t" for r in forced), forced
     after = await _counts(database_url, tenant.id)
     failed = [s for s in statuses if s >= 300]
     assert after_placement["nodeport"] == target["nodeport"], (source, after_placement)

@@ -25,7 +25,9 @@ it accepts, in the same transaction as the distribution:
   distributed, and the keys created again (a local table may not reference a distributed one);
 - triggers need `citus.enable_unsafe_triggers`: set for the database, so later migrations may
   add triggers too. They then fire on the worker that holds the shard, and reach only
-  co-located shards there (https://docs.citusdata.com/en/stable/develop/reference_ddl.html).
+  co-located shards there (https://docs.citusdata.com/en/stable/develop/reference_ddl.html);
+  the pipeline-run NOTIFY trigger is dropped (a worker's NOTIFY is not heard on the
+  coordinator and cannot be part of a two-phase commit): the API polls there.
 
 Citus connects to the workers as the current role, so the roles that run DDL or COPY there
 (`leadgen_owner`, `leadgen_loader`) get LOGIN; they still have no password, and the cluster's
@@ -176,6 +178,11 @@ async def _distribute_tables(
     q = queries("citus/distribute")
     moving = reference + hashed
     await conn.execute("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")
+    if "pipeline_runs" in moving:
+        # Its NOTIFY (migration 0006) would fire on a worker, unheard by the API on the
+        # coordinator, and PostgreSQL refuses to PREPARE a transaction that notified, which
+        # is how Citus commits a write to several nodes: the API polls instead (api/events.py).
+        await conn.execute("DROP TRIGGER IF EXISTS trg_pipeline_runs_notify ON pipeline_runs")
     for row in [r async for r in q.policies(conn)]:
         if row["table_name"] in moving and await _rewrite_policy(conn, row):
             done.policies.append(f"{row['table_name']}.{row['name']}")
