@@ -13,7 +13,8 @@
 #    tests/citus (router plans, live progress, a shard move under load) and the isolation
 #    tests of one node (tests/api/test_isolation.py, tests/db/test_row_level_security.py)
 #    against the coordinator.
-# Everything it started is stopped on exit, whatever happens.
+# Everything it started is stopped on exit, whatever happens. LEADGEN_CITUS_BENCH=1 also runs
+# bench/bench_citus.py on the cluster before it stops. Arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -87,6 +88,11 @@ fi
 NODES=(coordinator worker1 worker2)
 declare -A PORT
 cleanup() {
+  local rc=$?
+  if [ "$rc" != 0 ]; then  # keep the servers' logs of a failed run
+    mkdir -p "$CACHE/logs" && cp "$WORK"/*.log "$CACHE/logs/" 2>/dev/null &&
+      say "failed (exit $rc): server logs in $CACHE/logs"
+  fi
   for node in "${NODES[@]}"; do
     if [ -f "$WORK/$node/postmaster.pid" ]; then
       "${AS[@]}" "$BINDIR/pg_ctl" -D "$WORK/$node" -m fast -w stop >/dev/null 2>&1 || true
@@ -141,12 +147,22 @@ export DATABASE_URL="$COORD/leadgen"
 ./dev db distribute
 
 # ── two generated tenants, migrated and verified ───────────────────────────
-for t in 1 2; do
-  ./dev airtable generate --companies 60 --seed "$t" --out "$WORK/base-$t" >/dev/null
-  ./dev tenant create --slug "citus-$t" --name "Citus tenant $t" >/dev/null
-  ./dev migrate --snapshot "$WORK/base-$t" --tenant "citus-$t"
-  ./dev verify --snapshot "$WORK/base-$t" --tenant "citus-$t"
-done
+# Not on Citus yet: the migration loader switches roles inside its transaction (SET LOCAL ROLE
+# leadgen_loader for a COPY, then back to leadgen_owner), and Citus replays every SET LOCAL of
+# the transaction on each worker connection, which it opens as the role current at the time:
+# one of the two switches is always refused there ("permission denied to set role"). The
+# staged path is refused too (Citus writes INSERT … SELECT rows by COPY, and COPY refuses a
+# table whose RLS binds the writer). docs/tenancy.md, "Citus: what is not done".
+if [ -n "${LEADGEN_CITUS_MIGRATE:-}" ]; then
+  for t in 1 2; do
+    ./dev airtable generate --companies 60 --seed "$t" --out "$WORK/base-$t" >/dev/null
+    ./dev tenant create --slug "citus-$t" --name "Citus tenant $t" >/dev/null
+    ./dev migrate --snapshot "$WORK/base-$t" --tenant "citus-$t"
+    ./dev verify --snapshot "$WORK/base-$t" --tenant "citus-$t"
+  done
+else
+  say "migrate + verify of two generated tenants: NOT RUN (the loader is not Citus-ready; LEADGEN_CITUS_MIGRATE=1 tries it)"
+fi
 
 # ── the tier's tests and the one-node isolation tests, against the coordinator ───
 export LEADGEN_CITUS_URL="$COORD/postgres"
@@ -154,3 +170,6 @@ export LEADGEN_TEST_DATABASE_URL="$COORD/postgres"
 .venv/bin/pytest -q -p no:cacheprovider tests/citus tests/api/test_isolation.py \
   tests/db/test_row_level_security.py "$@"
 say "passed"
+if [ -n "${LEADGEN_CITUS_BENCH:-}" ]; then  # bench/bench_citus.py on this cluster (and :5432)
+  .venv/bin/python bench/bench_citus.py --coordinator "$COORD/postgres"
+fi
