@@ -27,7 +27,7 @@ from leadgen.errors import ConfigError, NotFound, SchemaError
 
 TRANSFER_MODES = ("auto", "force_logical", "block_writes")
 LOCK_TIMEOUT = "300ms"
-ATTEMPTS = 200
+ATTEMPTS = 1500  # × 20 ms: half a minute
 
 
 @dataclass(frozen=True)
@@ -95,17 +95,18 @@ async def _force(conn: asyncpg.Connection, tables: list[str], *, on: bool) -> No
     """FORCE (or not) row level security on `tables`, in one transaction.
 
     ALTER TABLE takes each table's strongest lock while the API's transactions hold some of
-    them: this transaction waits at most LOCK_TIMEOUT for each (less than deadlock_timeout,
-    so it is the one that gives up, never a request), and is tried again."""
+    them: the locks are taken all at once without waiting, and the transaction is tried again
+    a moment later until no request holds any of them."""
     clause = "FORCE" if on else "NO FORCE"
     for attempt in range(1, ATTEMPTS + 1):
         try:
             async with conn.transaction():
                 await conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-                # every table at once first: no request can start on one while the others
-                # are altered, so none waits on this transaction while holding what it needs
+                # every table at once, or none (NOWAIT): this transaction never waits while
+                # holding a lock a request needs, and once it holds them all no request holds
+                # any, so the ALTERs cannot be part of a deadlock
                 await conn.execute("LOCK TABLE " + ", ".join(map(quoted_identifier, tables))
-                                   + " IN ACCESS EXCLUSIVE MODE")
+                                   + " IN ACCESS EXCLUSIVE MODE NOWAIT")
                 for name in tables:  # one statement a query: Citus propagates each one's text
                     await conn.execute(
                         f"ALTER TABLE {quoted_identifier(name)} {clause} ROW LEVEL SECURITY")
@@ -117,4 +118,4 @@ async def _force(conn: asyncpg.Connection, tables: list[str], *, on: bool) -> No
                     f"after {ATTEMPTS} attempts", hint=(
                         "run `ALTER TABLE … FORCE ROW LEVEL SECURITY` on each of: "
                         + ", ".join(tables)) if on else "try the move again") from None
-            await asyncio.sleep(min(0.05 * attempt, 1.0))
+            await asyncio.sleep(0.02)
