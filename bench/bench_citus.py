@@ -6,8 +6,8 @@
 1. On the single node (127.0.0.1:5432) and on the cluster (the coordinator's `postgres`
    database lists the workers, as `./dev test-citus` sets up) it creates `leadgen_bench_citus`,
    upgrades it (distributed on the cluster) and generates bench_api's rows for --tenants
-   tenants (tenant 1: 11,000 companies, a batch of 10,000 of them; the others 1,000), as the
-   superuser with triggers off.
+   tenants (default 100, as bench_api; tenant 1: 11,000 companies, a batch of 10,000 of them;
+   the others 1,000), as the superuser with triggers off.
 2. Drives GET /api/messages (owner + status=draft, 50 rows) with bench_api's keep-alive
    clients for --seconds on each, then times the 10,000-company batch's stats.
 3. On the cluster, moves tenant 1's shard group to the other worker (`db/citus_move.py`,
@@ -50,13 +50,14 @@ from leadgen.db.citus_move import move_tenant  # noqa: E402
 from leadgen.db.connect import quoted_identifier, with_database  # noqa: E402
 
 SINGLE = "postgresql://postgres@127.0.0.1:5432/postgres"
+GENERATED_TENANTS = bench_api.TENANTS  # what GENERATE was written for
 DB = "leadgen_bench_citus"
 
 
 def generate_script(tenants: int) -> list[str]:
     """bench_api's GENERATE for `tenants` tenants, its helper functions in schema public (Citus
     runs the INSERT … SELECTs on the workers, which cannot see a session's pg_temp)."""
-    text = GENERATE.replace(f"generate_series(1, {bench_api.TENANTS})",
+    text = GENERATE.replace(f"generate_series(1, {GENERATED_TENANTS})",
                             f"generate_series(1, {tenants})")
     text = text.replace("pg_temp.oid_(", "public.bench_oid(").replace("pg_temp.", "public.bench_")
     return bench_api._split(text)
@@ -129,7 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--coordinator", required=True,
                         help="the cluster's postgres database, which lists the workers")
-    parser.add_argument("--tenants", type=int, default=20)
+    parser.add_argument("--tenants", type=int, default=GENERATED_TENANTS)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
