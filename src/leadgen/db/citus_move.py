@@ -111,7 +111,10 @@ async def _force(conn: asyncpg.Connection, tables: list[str], *, on: bool) -> No
                     await conn.execute(
                         f"ALTER TABLE {quoted_identifier(name)} {clause} ROW LEVEL SECURITY")
             return
-        except (asyncpg.LockNotAvailableError, asyncpg.DeadlockDetectedError):
+        # a worker's NOWAIT refusal reaches the coordinator as "failure on connection marked
+        # as essential" (XX000), not as SQLSTATE 55P03
+        except (asyncpg.LockNotAvailableError, asyncpg.DeadlockDetectedError,
+                asyncpg.InternalServerError):
             if attempt == ATTEMPTS:
                 raise SchemaError(
                     f"could not {clause} ROW LEVEL SECURITY on the distributed tables "
