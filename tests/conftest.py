@@ -4,7 +4,8 @@ Which server: LEADGEN_TEST_DATABASE_URL, else DATABASE_URL, else a server on 127
 (CI has one), else the embedded PostgreSQL in .leadgen/test-pg. LEADGEN_TEST_EMBEDDED=1 forces
 the embedded one and LEADGEN_PG_BINDIR=… picks its binaries (e.g. the pgserver wheel's), as on
 a fresh machine. Each session gets its own fresh database (dropped at the end), upgraded to the
-current schema.
+current schema. On a Citus coordinator (the server's `postgres` database lists workers, as
+`./dev test-citus` sets up) each database is made on every node and distributed by the upgrade.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from leadgen.db import embedded, migrate
+from leadgen.db import citus_cluster, embedded, migrate
 from leadgen.db.connect import APP_ROLE, with_database, with_user
 from support import run_async
 from support.tenants import SeededTenant, seed_tenant
@@ -39,6 +40,10 @@ def _server_url() -> str:
 
 
 async def _create_database(server_url: str, name: str) -> None:
+    workers = await citus_cluster.worker_nodes(server_url)
+    if workers:
+        await citus_cluster.create_cluster_database(with_database(server_url, name), workers)
+        return
     conn = await asyncpg.connect(server_url)
     try:
         await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
@@ -47,6 +52,10 @@ async def _create_database(server_url: str, name: str) -> None:
 
 
 async def _drop_database(server_url: str, name: str) -> None:
+    workers = await citus_cluster.worker_nodes(server_url)
+    if workers:
+        await citus_cluster.drop_cluster_database(with_database(server_url, name), workers)
+        return
     conn = await asyncpg.connect(server_url)
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -87,8 +87,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             await events.start()
             async with httpx.AsyncClient(follow_redirects=False) as http:
+                citus = bool(await app_pool.fetchval(
+                    "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')"))
                 app.state.leadgen = AppState(settings, app_pool, admin_pool, events, http,
-                                             PrincipalCache())
+                                             PrincipalCache(), citus)
                 # Everything alive now (modules, routes, pydantic models) lives as long as the
                 # process: out of the cyclic collector's sight, a full collection no longer
                 # walks it in the middle of a request (the p99 of the review queue).

@@ -48,6 +48,7 @@ class AppState:
     events: RunEvents
     http: httpx.AsyncClient
     principals: PrincipalCache
+    citus: bool = False  # a Citus coordinator: the principal re-check is a query of its own
 
 
 async def app_state(request: Request) -> AppState:
@@ -137,7 +138,8 @@ async def tenant_conn(request: Request, state: State) -> AsyncIterator[asyncpg.C
         check = None if resolved.verified else auth.recheck_statement(who)
         try:
             await stack.enter_async_context(
-                request_transaction(conn, who.tenant_id, actor=who.actor, check=check))
+                request_transaction(conn, who.tenant_id, actor=who.actor, check=check,
+                                    separate_check=state.citus))
         except asyncpg.InvalidAuthorizationSpecificationError:
             # The cached principal is stale (logged out, deactivated, changed): ask afresh,
             # which answers 401 or the principal as it is now.

@@ -142,7 +142,7 @@ async def tenant_transaction(
 @asynccontextmanager
 async def request_transaction(
     conn: asyncpg.Connection, tenant_id: UUID, *, actor: str | None = None,
-    check: str | None = None,
+    check: str | None = None, separate_check: bool = False,
 ) -> AsyncIterator[asyncpg.Connection]:
     """`tenant_transaction` for an API request, in one round trip fewer.
 
@@ -151,10 +151,19 @@ async def request_transaction(
     is most of what a short request costs on loopback (docs/benchmarks.md, API). asyncpg does
     not know about this transaction, so inside it use SAVEPOINT statements, not a nested
     `conn.transaction()` (asyncpg refuses that loudly).
+
+    `separate_check` (on Citus) sends the check as a query of its own: Citus replays a SET
+    LOCAL on each worker the transaction reaches by sending the whole query string that held
+    it (https://docs.citusdata.com/en/stable/develop/api_guc.html), which would run the check
+    there again.
     """
     opening = "BEGIN; " + tenant_settings(tenant_id, actor)
     try:
-        await conn.execute(opening + "; " + check if check else opening)
+        if check and separate_check:
+            await conn.execute(opening)
+            await conn.execute(check)
+        else:
+            await conn.execute(opening + "; " + check if check else opening)
         yield conn
     except BaseException:
         if not conn.is_closed() and conn.is_in_transaction():

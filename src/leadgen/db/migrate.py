@@ -10,22 +10,26 @@ asyncpg — about 100 lines here against a second database driver or an ORM ther
 - re-running applies nothing; an applied file whose checksum changed stops the upgrade,
   unless `superseded_checksums.json` lists the recorded checksum as an earlier text of that file
   that differs only in comments (`db/superseded.py`): then the record takes the new checksum.
-An advisory lock keeps two upgrades from racing.
+An advisory lock keeps two upgrades from racing. On a Citus coordinator (the database has
+the citus extension) the upgrade then distributes what is not distributed yet
+(`db/distribute.py`), so a migration's new table joins the cluster with it.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
 import asyncpg
 
 from leadgen.db import superseded as superseded_checksums
+from leadgen.db.citus_cluster import has_citus
 from leadgen.db.connect import OWNER_ROLE, connect
+from leadgen.db.distribute import LOCK_KEY, Distribution, distribute_on, prepare_coordinator
 from leadgen.errors import SchemaError
 
-LOCK_KEY = 0x1EAD6E7  # advisory lock id for upgrades
 LOGIN_ROLES = ("leadgen_app", "leadgen_admin")
 
 
@@ -66,12 +70,14 @@ async def upgrade(
     url: str, migrations: list[Migration] | None = None, *,
     role_passwords: dict[str, str] | None = None,
     superseded: dict[str, list[superseded_checksums.Superseded]] | None = None,
+    on_distributed: Callable[[Distribution], None] | None = None,
 ) -> list[Migration]:
     """Apply pending migrations; return those applied (empty when up to date).
 
     `role_passwords` ({"leadgen_app": …, "leadgen_admin": …}) sets the login roles' passwords,
     for servers that use password auth (APP_ROLE_PASSWORD / ADMIN_ROLE_PASSWORD).
     `superseded` defaults to the shipped `superseded_checksums.json`.
+    On Citus, `on_distributed` receives what the distribution step did.
     """
     migrations = available_migrations() if migrations is None else migrations
     superseded = superseded_checksums.load() if superseded is None else superseded
@@ -79,7 +85,10 @@ async def upgrade(
     try:
         await conn.execute("SELECT pg_advisory_lock($1)", LOCK_KEY)
         try:
-            applied = await _upgrade_locked(conn, migrations, superseded)
+            citus = await has_citus(conn)
+            roles: list[str] = []
+            applied = await _upgrade_locked(conn, migrations, superseded,
+                                            roles if citus else None)
             for role, password in (role_passwords or {}).items():
                 if role not in LOGIN_ROLES:
                     raise SchemaError(f"unknown login role {role!r}")
@@ -88,6 +97,10 @@ async def upgrade(
                     "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
                     role, password)
                 await conn.execute(statement)
+            if citus:
+                distribution = await distribute_on(conn, roles)
+                if on_distributed is not None:
+                    on_distributed(distribution)
             return applied
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", LOCK_KEY)
@@ -98,7 +111,9 @@ async def upgrade(
 async def _upgrade_locked(
     conn: asyncpg.Connection, migrations: list[Migration],
     superseded: dict[str, list[superseded_checksums.Superseded]],
+    citus_roles: list[str] | None,
 ) -> list[Migration]:
+    """`citus_roles` (on a Citus coordinator): receives the roles given LOGIN there."""
     try:
         await conn.execute(_read("bootstrap.sql"))
         await conn.execute(_read("bootstrap_database.sql"))
@@ -107,6 +122,8 @@ async def _upgrade_locked(
             f"cannot create the leadgen roles: {exc}",
             hint="run `leadgen db upgrade` once with a DATABASE_URL that has CREATEROLE",
         ) from exc
+    if citus_roles is not None:
+        citus_roles.extend(await prepare_coordinator(conn))
     async with conn.transaction():
         await conn.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
         await conn.execute(

@@ -33,7 +33,9 @@ SELECT id, name, prefix, role, created_by, created_at, last_used_at, revoked_at
   FROM api_keys WHERE tenant_id = :tenant_id AND id = :key_id;
 
 -- name: revoke_key$
-UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
+-- least() keeps an earlier revocation and ignores NULL, as coalesce(revoked_at, now()) did;
+-- Citus refuses a non-immutable function inside COALESCE in an UPDATE.
+UPDATE api_keys SET revoked_at = least(revoked_at, now())
  WHERE tenant_id = :tenant_id AND id = :key_id RETURNING id;
 
 -- name: tenant_settings$

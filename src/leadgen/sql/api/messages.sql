@@ -121,12 +121,15 @@ RETURNING id;
 
 -- name: set_review_status$
 -- Move a message between draft/approved/rejected; NULL when missing, stale or not allowed.
+-- Written for Citus too, which refuses a non-immutable function inside CASE/COALESCE and a
+-- stable one (enum-to-text) applied to a column in an UPDATE: now() stands outside the CASE
+-- (a NULL interval makes it NULL) and the statuses are compared as enums.
 UPDATE messages
    SET status = :to_status::message_review_status,
-       approved_at = CASE WHEN :to_status = 'approved' THEN now() END,
+       approved_at = now() + CASE WHEN :to_status = 'approved' THEN interval '0' END,
        review_notes = coalesce(:notes, review_notes)
  WHERE tenant_id = :tenant_id AND id = :id
-   AND status::text = ANY(:from_statuses::text[])
+   AND status = ANY(:from_statuses::text[]::message_review_status[])
    AND (:version::int IS NULL OR version = :version)
 RETURNING id;
 
