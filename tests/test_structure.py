@@ -227,8 +227,11 @@ def test_routes_do_not_import_each_other() -> None:
 
 
 # Private names another module may read: documented standard-library functions
-# (https://docs.python.org/3/library/os.html#os._exit ends a process without cleanup).
+# (https://docs.python.org/3/library/os.html#os._exit ends a process without cleanup) and the
+# named-tuple API, whose methods start with an underscore so they cannot clash with a field
+# (https://docs.python.org/3/library/collections.html#collections.somenamedtuple._replace).
 STDLIB_PRIVATE = {"os._exit"}
+NAMEDTUPLE_METHODS = {"_replace", "_asdict", "_fields", "_make", "_field_defaults"}
 # Reach-ins known in packages being restructured; each entry goes when its package is split.
 PENDING_REACH_INS: set[str] = set()
 
@@ -255,7 +258,7 @@ def private_reach_ins(path: Path) -> set[str]:
             )
         if not isinstance(node, ast.Attribute) or not node.attr.startswith("_"):
             continue
-        if node.attr.startswith("__") or node.attr in defined:
+        if node.attr.startswith("__") or node.attr in defined or node.attr in NAMEDTUPLE_METHODS:
             continue
         if isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"}:
             continue
