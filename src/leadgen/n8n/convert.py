@@ -24,6 +24,7 @@ from leadgen.n8n.airtable_node import read_node
 from leadgen.n8n.expressions import replacement
 from leadgen.n8n.library import TENANT_PREAMBLE
 from leadgen.n8n.node_query import build_query
+from leadgen.n8n.run_contract import wire_run_contract
 from leadgen.n8n.table_sql import ConversionProblem
 
 AIRTABLE = "n8n-nodes-base.airtable"
@@ -64,6 +65,7 @@ class Options:
     credential: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CREDENTIAL))
     tenant_expression: str = DEFAULT_TENANT
     type_version: float = 2.6
+    run_contract: bool = False  # wire the POST webhook to leadgen's run contract
 
 
 def convert_document(doc: Any, mapping: Mapping, options: Options | None = None
@@ -94,6 +96,17 @@ def convert_workflow(workflow: dict[str, Any], mapping: Mapping, options: Option
         else:
             _inspect_other(node, report)
     _inspect_workflow(out, converted_names, report)
+    if options.run_contract:
+        try:
+            out, stages = wire_run_contract(out, options.credential, options.tenant_expression)
+        except ValueError as exc:
+            report.issue("error", "RUN_CONTRACT", None, str(exc),
+                         "convert only the orchestrator (the workflow the API starts) with "
+                         "--run-contract")
+        else:
+            report.issue("info", "RUN_CONTRACT", None,
+                         "signature checked first, 202 with the run id, progress of "
+                         f"{', '.join(stages) or 'no stage'} recorded in pipeline_runs")
     return out, report
 
 
