@@ -67,3 +67,18 @@ async def test_flat_reads_give_numbers_not_strings(
     nested = await _read(app_url, tenant, 2.2)  # v2.2 get: {id, createdTime, fields: {…}}
     assert nested["fields"]["Triage Score"] == 7.5
     assert nested["fields"]["Enrichment Cost ($)"] == 0.0125
+
+
+def test_v1_fields_read_from_a_nested_output_are_flagged() -> None:
+    """Person enrichment's last node, run in n8n: a v1 append reads $json['Contact'] from the
+    output of a create, whose values sit under `fields`. Airtable stored an empty record; the
+    schema refuses a message without a contact. The converter says so (INPUT_SHAPE)."""
+    import json
+    from pathlib import Path
+
+    doc = json.loads((Path(__file__).parent / "fixtures" / "person_enrichment_l2.json")
+                     .read_text("utf-8"))
+    _, reports = convert_document(doc, load_mapping())
+    shape = [i for i in reports[0].issues if i["code"] == "INPUT_SHAPE"]
+    assert [i["node"] for i in shape] == ["Append LinkedIn Note"]
+    assert "Create Message" in shape[0]["message"] and "fields" in shape[0]["suggestion"]
