@@ -1,7 +1,7 @@
 """The converted orchestrator, wired to the run contract, started the way the API starts it.
 
 `n8n start` serves the published orchestrator; the test opens a run row as the API does and
-POSTs the API's payload with the API's own signing code (leadgen.api.webhook.call_webhook).
+POSTs the API's payload with the API's own serialiser and signature (leadgen.api.webhook).
 An unsigned call must get 401 and change nothing; the signed one gets 202 at once, L1 runs for
 each new company of the batch, and the run row ends completed with l1_done = l1_total —
 exactly the state the Python runner predicts, nothing else touched.
@@ -21,7 +21,8 @@ from n8n_cli import N8n
 from predict import Runner, predict, report, settle
 
 from conftest import WEBHOOK_SECRET, Tenant
-from leadgen.api.webhook import call_webhook
+from leadgen.api.responses import dumps
+from leadgen.api.webhook import TIMEOUT, sign
 from leadgen.db.connect import tenant_transaction
 from leadgen.n8n.library import run_query
 from support import run_async
@@ -82,19 +83,23 @@ def test_signed_start_runs_the_batch_and_completes_the_run(
                    and before[k]["id"] == str(run_id))
     assert predicted.updated[run_key]["status"] == "completed"
 
-    async def post(secret: str) -> tuple[str | None, float]:
+    async def post(secret: str) -> tuple[int, Any, float]:
+        """The API's call (leadgen.api.webhook): its body bytes, its signature header."""
         started = time.monotonic()
+        body = dumps(payload)
         async with httpx.AsyncClient() as client:
-            failure = await call_webhook(client, url, secret, payload)
-        return failure, time.monotonic() - started
+            response = await client.post(url, content=body, timeout=TIMEOUT, headers={
+                "Content-Type": "application/json", "X-Leadgen-Signature": sign(secret, body)})
+        return response.status_code, response.json(), time.monotonic() - started
 
     url = f"{n8n_url}/webhook/leadgen/enrich"
-    rejected, _ = run_async(post("not-the-secret"))
-    assert rejected == "the n8n webhook answered HTTP 401", n8n.start_log()[-2000:]
+    code, answer, _ = run_async(post("not-the-secret"))
+    assert (code, answer["error"]) == (401, "invalid_signature"), n8n.start_log()[-2000:]
     assert digest(run_async(state()), set()) == digest(before, set())
     started = time.monotonic()
-    failure, answered = run_async(post(WEBHOOK_SECRET))
-    assert failure is None, n8n.start_log()[-2000:]
+    code, answer, answered = run_async(post(WEBHOOK_SECRET))
+    # the contract's answer, not the original Respond Accepted further on: n8n answers once
+    assert (code, answer) == (202, {"run_id": payload["run_id"], "status": "running"})
     assert answered < 10.0  # the API gives up after 10 s
     after = run_async(settle(database_url, tenant.id, lambda s: s[run_key]["status"]
                              != "running", timeout=90))
