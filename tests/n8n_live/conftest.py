@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,8 +138,8 @@ def n8n(n8n_home: Path, tenant: Tenant, stub: StubServer, samples: dict[str, str
         {**credential_for(tenant.app_url, port=free_port()), **PG_DOWN}])
     workflows, publish = deployment(stub, samples)
     instance.import_workflows(workflows)
-    for workflow_id in publish:
-        instance.publish(workflow_id)
+    with ThreadPoolExecutor(len(publish)) as pool:
+        list(pool.map(instance.publish, publish))
     return instance
 
 

@@ -104,6 +104,17 @@ def get_company(credential: dict[str, str]) -> dict[str, Any]:
     return result
 
 
+UNCONVERTIBLE = {"id": "u1", "name": "List Bases", "type": "n8n-nodes-base.airtable",
+                 "typeVersion": 2.1, "position": [200, 0],
+                 "parameters": {"resource": "base", "operation": "getMany"},
+                 "credentials": {"airtableTokenApi": {"id": "atNone", "name": "Airtable"}}}
+
+
+def unconvertible() -> dict[str, Any]:
+    """A workflow holding a node the converter leaves as it is (AIRTABLE_BASE_RESOURCE)."""
+    return one_node_workflow("LeadgenFaultConv", UNCONVERTIBLE)
+
+
 def deployment(stub: StubServer, samples: dict[str, str]) -> tuple[list[dict[str, Any]],
                                                                     list[str]]:
     """Every workflow the tier imports, and the ids to publish (n8n 2.x runs a sub-workflow
@@ -119,5 +130,7 @@ def deployment(stub: StubServer, samples: dict[str, str]) -> tuple[list[dict[str
     workflows += [wrapper(wid, subs[name]["id"], {field: samples[sample]})
                   for name, (_, wid, field, sample) in SUBWORKFLOWS.items()]
     workflows += [one_node_workflow(wid, get_company(cred)) for wid, cred in FAULTS.items()]
+    converted_anyway, _ = convert_document(unconvertible(), load_mapping())
+    workflows.append(converted_anyway)  # imported although the converter refused the node
     publish = [w["id"] for w in workflows[:5]]
     return workflows, publish

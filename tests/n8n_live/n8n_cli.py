@@ -84,11 +84,13 @@ class N8n:
             **env,
         }
 
-    def cli(self, *args: str, timeout: float = CLI_TIMEOUT) -> CliResult:
+    def cli(self, *args: str, timeout: float = CLI_TIMEOUT,
+            env: dict[str, str] | None = None) -> CliResult:
         started = time.monotonic()
         argv = [str(self.bin), *args]
         try:
-            proc = subprocess.run(argv, env=self.env, cwd=self.workdir, capture_output=True,
+            proc = subprocess.run(argv, env={**self.env, **(env or {})}, cwd=self.workdir,
+                                  capture_output=True,
                                   text=True, timeout=timeout, start_new_session=True)
         except subprocess.TimeoutExpired as exc:
             out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
@@ -110,8 +112,11 @@ class N8n:
     def publish(self, workflow_id: str) -> CliResult:
         return self.checked("publish:workflow", f"--id={workflow_id}")
 
-    def execute(self, workflow_id: str, timeout: float = CLI_TIMEOUT) -> CliResult:
-        return self.cli("execute", f"--id={workflow_id}", "--rawOutput", timeout=timeout)
+    def execute(self, workflow_id: str, timeout: float = CLI_TIMEOUT,
+                env: dict[str, str] | None = None) -> CliResult:
+        """One run; its own task-broker port, so several may run side by side."""
+        return self.cli("execute", f"--id={workflow_id}", "--rawOutput", timeout=timeout,
+                        env={"N8N_RUNNERS_BROKER_PORT": str(free_port()), **(env or {})})
 
     def checked(self, *args: str) -> CliResult:
         result = self.cli(*args)
