@@ -64,6 +64,9 @@ def test_each_stage_reports_its_total_and_progress_by_run_id() -> None:
     assert targets(w, "Any Companies?") == ["Run L1 · Total", "Run L1"]
     stage = node(w, "Run L1")
     assert stage["parameters"]["options"]["waitForSubWorkflow"] is True
+    assert stage["parameters"]["mode"] == "each"  # one sub-execution per company
+    progress = node(w, "Run L1 · Progress")["parameters"]["options"]["queryReplacement"]
+    assert "$('Run L1 · Total').first().json.l1_total" in progress  # what it was handed
     assert targets(w, "Run L1", 0) == ["Run L1 · Progress"]
     assert targets(w, "Run L1", 1) == ["Fail Run"]
     assert targets(w, "Run L1 · Progress") == ["Finish Run"]

@@ -158,7 +158,10 @@ def _wire_stages(nodes: list[dict[str, Any]], connections: dict[str, Any],
         before = _postgres(f"{name} · Total", "set_run_totals",
                            [totals["l1"], totals["l2"], totals["person"], "null", "null"],
                            [x - 100, y - 150], credential, tenant)
-        done = {"l1": "0", "l2": "0", "person": "0", stage: f"$('{name}').all().length"}
+        # done = what the stage was handed, once it returned: its output may hold fewer items
+        # (a Code node that answers one item for all, as the customer's L1 does)
+        done = {"l1": "0", "l2": "0", "person": "0",
+                stage: f"$('{name} · Total').first().json.{stage}_total"}
         after = _postgres(f"{name} · Progress", "add_progress",
                           [done["l1"], done["l2"], done["person"], "0"],
                           [x + 200, y], credential, tenant)
@@ -172,7 +175,12 @@ def _wire_stages(nodes: list[dict[str, Any]], connections: dict[str, Any],
                 for i in reversed([i for i, link in enumerate(outputs or [])
                                    if link.get("node") == name]):
                     outputs.insert(i, _link(before["name"]))
-        node.setdefault("parameters", {}).setdefault("options", {})["waitForSubWorkflow"] = True
+        params = node.setdefault("parameters", {})
+        params.setdefault("options", {})["waitForSubWorkflow"] = True
+        # one sub-execution per record: the stages take one company or contact (their trigger
+        # declares a single id), and with all items in one execution L1 triaged only the first
+        # (seen in n8n 2.41.1; "each" is deprecated there in favour of a Loop Over Items node)
+        params["mode"] = "each"
         node["onError"] = "continueErrorOutput"
         previous = connections.get(name, {}).get("main", [[]])
         connections[name] = {"main": [[*(previous[0] if previous else []),
