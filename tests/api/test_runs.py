@@ -17,6 +17,7 @@ import pytest
 from fastapi import FastAPI
 
 from leadgen.db.connect import tenant_transaction, with_user
+from leadgen.n8n.run_contract import CONTRACT_FIELDS
 from support.api import CSRF, PASSWORD, login, make_user
 from support.tenants import SeededTenant
 
@@ -81,6 +82,7 @@ async def test_start_run_calls_the_signed_webhook(
     assert payload == {"run_id": run["id"], "batch_id": body["batch_id"],
                        "batch_name": "batch-1", "owner_id": body["owner_id"],
                        "owner_name": "Michal", "tenant": tenant.slug}
+    assert tuple(payload) == CONTRACT_FIELDS  # what a wired orchestrator reads
 
     n8n.status = 500
     failed = await admin.post("/api/runs", json=body)

@@ -8,6 +8,7 @@ rows of the query after it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,3 +38,17 @@ async def run_in_transaction(
 async def run_independently(conn: asyncpg.Connection, text: str, values: Sequence[Any]) -> None:
     """queryBatching=independently: the whole text as one simple-protocol message."""
     await conn.execute(format_query(text, values))
+
+
+async def decode_like_node_postgres(conn: asyncpg.Connection) -> None:
+    """Make `conn` return values as node-postgres (n8n's driver) does by default: `numeric`
+    and `bigint` as strings (exactness over convenience), `json`/`jsonb` parsed.
+
+    pg-types' default parsers: https://github.com/brianc/node-pg-types#readme
+    """
+    for name in ("numeric", "int8"):
+        await conn.set_type_codec(name, schema="pg_catalog", encoder=str, decoder=str,
+                                  format="text")
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(name, schema="pg_catalog", encoder=json.dumps,
+                                  decoder=json.loads, format="text")

@@ -156,10 +156,13 @@ async def test_progress_store(app_conn: asyncpg.Connection,
     now = (await step(app_conn, "add_progress", {**r, "l1_done": 1, "person_done": 2,
                                                  "cost_usd": 0.015}))[0]
     assert (now["l1_done"], now["person_done"], now["cost_usd"]) == (2, 2, Decimal("0.0250"))
+    assert await step(app_conn, "finish_run_if_done", r) == []  # person is at 2 of 3
     polled = (await step(app_conn, "get_run", {"query": r}))[0]
     assert polled["batch_name"] == "batch-1" and polled["l1_total"] == 2
-    finished = (await step(app_conn, "finish_run", r))[0]
+    await step(app_conn, "add_progress", {**r, "person_done": 1})
+    finished = (await step(app_conn, "finish_run_if_done", r))[0]
     assert finished["status"] == "completed" and finished["completed_at"] is not None
+    assert await step(app_conn, "finish_run", r) == []  # already completed: no row
     assert await step(app_conn, "fail_run", r) == []  # a finished run stays finished
     other = (await step(app_conn, "start_run", t))[0]
     failed = (await step(app_conn, "fail_run", {**t, "run_id": str(other["run_id"]),

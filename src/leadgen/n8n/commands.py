@@ -59,6 +59,9 @@ def convert(
         Path | None, typer.Option("--report", help="write the conversion report JSON here")
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="exit 2 if any node is left")] = False,
+    run_contract: Annotated[bool, typer.Option(
+        "--run-contract", help="wire the POST webhook to the API's run contract: signature "
+        "first, 202 with the run id, progress in pipeline_runs (docs/n8n-import.md)")] = False,
 ) -> None:
     """Rewrite every Airtable node of a workflow as a Postgres node over the schema."""
     import json
@@ -81,7 +84,7 @@ def convert(
     else:
         tenant_expr = DEFAULT_TENANT
     options = Options(credential={"id": credential_id, "name": credential},
-                      tenant_expression=tenant_expr)
+                      tenant_expression=tenant_expr, run_contract=run_contract)
     result, reports = convert_document(doc, load_mapping(mapping), options)
     output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", "utf-8")
     summary = [r.as_dict() for r in reports]

@@ -24,6 +24,7 @@ from leadgen.n8n.airtable_node import read_node
 from leadgen.n8n.expressions import replacement
 from leadgen.n8n.library import TENANT_PREAMBLE
 from leadgen.n8n.node_query import build_query
+from leadgen.n8n.run_contract import wire_run_contract
 from leadgen.n8n.table_sql import ConversionProblem
 
 AIRTABLE = "n8n-nodes-base.airtable"
@@ -64,6 +65,7 @@ class Options:
     credential: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CREDENTIAL))
     tenant_expression: str = DEFAULT_TENANT
     type_version: float = 2.6
+    run_contract: bool = False  # wire the POST webhook to leadgen's run contract
 
 
 def convert_document(doc: Any, mapping: Mapping, options: Options | None = None
@@ -94,6 +96,18 @@ def convert_workflow(workflow: dict[str, Any], mapping: Mapping, options: Option
         else:
             _inspect_other(node, report)
     _inspect_workflow(out, converted_names, report)
+    _inspect_input_shapes(workflow, report)
+    if options.run_contract:
+        try:
+            out, stages = wire_run_contract(out, options.credential, options.tenant_expression)
+        except ValueError as exc:
+            report.issue("error", "RUN_CONTRACT", None, str(exc),
+                         "convert only the orchestrator (the workflow the API starts) with "
+                         "--run-contract")
+        else:
+            report.issue("info", "RUN_CONTRACT", None,
+                         "signature checked first, 202 with the run id, progress of "
+                         f"{', '.join(stages) or 'no stage'} recorded in pipeline_runs")
     return out, report
 
 
@@ -195,6 +209,45 @@ def _inspect_workflow(workflow: dict[str, Any], converted: set[str], report: Rep
         if name in converted:
             report.issue("info", "PINDATA_SHAPE", {"name": name},
                          "pinned data was recorded from Airtable; re-pin after a test run")
+
+
+def _nested_output(node: dict[str, Any]) -> bool:
+    """Whether an Airtable node outputs ``{id, createdTime, fields: {…}}`` (not flattened)."""
+    version = float(node.get("typeVersion", 1))
+    op = (node.get("parameters") or {}).get("operation") or ("read" if version < 2 else "get")
+    if op in ("delete", "deleteRecord"):
+        return False
+    return version < 2 or version >= 2.2 or op in ("create", "update", "upsert")
+
+
+def _inspect_input_shapes(workflow: dict[str, Any], report: Report) -> None:
+    """A v1 append/update with listed fields reads them at the top of ``$json``; fed by a node
+    whose output nests them under ``fields``, it finds none. Airtable then wrote an empty
+    record; PostgreSQL refuses one that lacks a required column (seen in n8n 2.41.1)."""
+    nodes = {n.get("name"): n for n in workflow.get("nodes") or []}
+    feeds: dict[str, list[str]] = {}
+    for source, links in (workflow.get("connections") or {}).items():
+        for outputs in links.get("main") or []:
+            for link in outputs or []:
+                feeds.setdefault(link.get("node"), []).append(source)
+    for name, node in nodes.items():
+        params = node.get("parameters") or {}
+        if node.get("type") != AIRTABLE or float(node.get("typeVersion", 1)) >= 2:
+            continue
+        listed = (params.get("operation") == "append" and params.get("addAllFields") is False) \
+            or (params.get("operation") == "update" and params.get("updateAllFields") is False)
+        if not listed:
+            continue
+        for source in feeds.get(name, []):
+            upstream = nodes.get(source) or {}
+            if upstream.get("type") == AIRTABLE and _nested_output(upstream):
+                report.issue("warning", "INPUT_SHAPE", node,
+                             f"reads {params.get('fields')} from $json, but its input "
+                             f"{source!r} outputs them under $json.fields: every value is "
+                             "missing (Airtable stored an empty record; PostgreSQL refuses "
+                             "a row without its required columns)",
+                             "map the values explicitly, e.g. {{ $json.fields['Contact'] }}, "
+                             "or take them from the node that computed them")
 
 
 def render_table(reports: list[Report]) -> str:

@@ -136,6 +136,11 @@ class TableSql:
             return f"to_char({ref}, 'YYYY-MM-DD')"
         if sql_type == "text":
             return f"NULLIF({ref}, '')"
+        if sql_type.split("(")[0] in ("numeric", "decimal", "bigint"):
+            # node-postgres, n8n's driver, returns numeric and bigint as strings; Airtable
+            # gives numbers. As jsonb they arrive parsed, i.e. as numbers, in flat outputs too
+            # (https://github.com/brianc/node-pg-types#readme).
+            return f"to_jsonb({ref})"
         return ref
 
     def projection(self, names: list[str] | None, *, flat: bool, t: str = "t",

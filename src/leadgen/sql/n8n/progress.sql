@@ -98,3 +98,18 @@ SELECT r.id AS run_id, r.status, r.execution_id, b.name AS batch_name, r.l1_done
 FROM pipeline_runs r
 LEFT JOIN batches b ON b.tenant_id = r.tenant_id AND b.id = r.batch_id
 WHERE r.tenant_id = $1::uuid AND r.id = $2::uuid;
+
+-- name: finish_run_if_done^
+-- step: Progress Store › Finish run when every stage is done
+-- Completes a running run once each stage's done count has reached its total; until then (or
+-- when the run is already finished) no row. Safe to call after every stage: only the last
+-- one to finish completes the run, in whatever order the stages end.
+-- $1 tenant_id uuid <- $json.tenant_id
+-- $2 run_id uuid <- $json.run_id
+-- returns: zero or one row {run_id, status, completed_at, l1_done, l2_done, person_done, cost_usd}
+UPDATE pipeline_runs SET status = 'completed', completed_at = now()
+WHERE tenant_id = $1::uuid AND id = $2::uuid AND status = 'running'
+  AND COALESCE(l1_done, 0) >= COALESCE(l1_total, 0)
+  AND COALESCE(l2_done, 0) >= COALESCE(l2_total, 0)
+  AND COALESCE(person_done, 0) >= COALESCE(person_total, 0)
+RETURNING id AS run_id, status, completed_at, l1_done, l2_done, person_done, cost_usd;
